@@ -1,0 +1,53 @@
+// The engine interface: the run loop, recording and I/O do not know which backend is below.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eisim/config.hpp"
+#include "eisim/network.hpp"
+
+namespace eisim {
+
+// Spikes of one population during a block of steps, in step order. A spike in step n (from t_n to
+// t_n + dt) is stamped t_{n+1} = (n + 1) dt, the time its synaptic effect begins.
+struct SpikeRecord {
+  std::vector<int64_t> step;
+  std::vector<uint32_t> neuron;  // index within the population
+};
+
+// Samples of one TraceSpec: at each sampled step n, for each recorded neuron, V(t_n) followed by
+// the population's synaptic currents I_c(t_n), one per incoming projection in config order.
+struct TraceRecord {
+  std::vector<int64_t> step;
+  std::vector<float> values;
+};
+
+struct BlockOutput {
+  std::vector<SpikeRecord> spikes;  // one per population
+  std::vector<TraceRecord> traces;  // one per TraceSpec
+  void reset(size_t n_populations, size_t n_traces);
+};
+
+struct BackendOptions {
+  int threads = 1;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Simulates steps [first_step, first_step + count), appending what they produce to `out`.
+  virtual void advance(int64_t first_step, int64_t count, BlockOutput& out) = 0;
+};
+
+// "cpu" or "cuda"; throws RuntimeProblem when the backend is not available here.
+std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,
+                                      const BackendOptions& options);
+
+// Indices of the projections onto population `post`, in config order: its synaptic channels.
+std::vector<int> incoming_projections(const NetworkSpec& spec, int post);
+
+}  // namespace eisim

@@ -1,0 +1,8 @@
+// Marks small functions that both backends compile: host code and, under nvcc, device code.
+#pragma once
+
+#if defined(__CUDACC__)
+#define EISIM_HD __host__ __device__ __forceinline__
+#else
+#define EISIM_HD inline
+#endif

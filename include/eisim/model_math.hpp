@@ -1,0 +1,50 @@
+// One step of the model equations (DESIGN.md §1), written once for both backends.
+// Float state, forward Euler; synaptic input arrives in 64-bit fixed point so its sum does not
+// depend on the order in which spikes are added.
+#pragma once
+
+#include <cstdint>
+
+#include "eisim/detmath.hpp"
+#include "eisim/hd.hpp"
+
+namespace eisim {
+
+// A population's membrane constants in the precision the update uses.
+struct MembraneConstants {
+  float dt_over_tau;
+  float E_L;
+  float V_T;
+  float D;
+  float V_th;
+  float V_re;
+  float V_lb;  // -inf: no lower bound
+};
+
+// tau_m dV/dt = -(V - E_L) + D exp((V - V_T) / D) + I   (book Eq. 1.5)
+EISIM_HD float eif_euler(float V, float I, const MembraneConstants& c) {
+  return V + c.dt_over_tau * (-(V - c.E_L) + c.D * det_expf((V - c.V_T) / c.D) + I);
+}
+
+// tau_m dV/dt = -(V - E_L) + I   (book Eq. 1.2; also the LIF between spikes)
+EISIM_HD float leaky_euler(float V, float I, const MembraneConstants& c) {
+  return V + c.dt_over_tau * (-(V - c.E_L) + I);
+}
+
+EISIM_HD float bound_below(float V, const MembraneConstants& c) { return V < c.V_lb ? c.V_lb : V; }
+
+EISIM_HD bool crosses_threshold(float V, const MembraneConstants& c) { return V > c.V_th; }
+
+// Synaptic input sums: value * 2^32 in an int64, exact for any order of addition.
+constexpr double kFixedPointOne = 4294967296.0;
+
+EISIM_HD float fixed_to_float(int64_t fixed) {
+  return static_cast<float>(fixed) * (1.0f / 4294967296.0f);
+}
+
+// tau dI/dt = -I + J S: decay by one step, then add the jumps J/tau of the last step's spikes.
+EISIM_HD float synaptic_current_step(float I, float decay, int64_t input_fixed) {
+  return I * decay + fixed_to_float(input_fixed);
+}
+
+}  // namespace eisim

@@ -1,0 +1,38 @@
+// The run loop: builds the network, steps the backend in blocks, and hands each block to the
+// statistics, the progress display, an optional observer and the output writer.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eisim/backend.hpp"
+#include "eisim/config.hpp"
+#include "eisim/statistics.hpp"
+
+namespace eisim {
+
+struct RunOptions {
+  std::string backend = "cpu";
+  int threads = 1;
+  std::string out_dir;         // empty: write nothing
+  bool show_progress = false;
+  int64_t block_steps = 100;   // steps per backend call
+};
+
+struct RunReport {
+  std::string backend;
+  int threads = 1;
+  double build_s = 0.0;  // network construction and backend set-up
+  double wall_s = 0.0;   // the simulation loop alone
+  uint64_t synapses = 0;
+  std::vector<PopulationStatistics> populations;
+  std::vector<std::string> files;  // written into out_dir
+};
+
+using BlockObserver = std::function<void(const BlockOutput& block)>;
+
+RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer = {});
+
+}  // namespace eisim

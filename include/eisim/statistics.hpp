@@ -1,0 +1,45 @@
+// Spike-train statistics accumulated while the simulation runs (book Ch. 2): time-averaged rates,
+// ISI coefficient of variation and Fano factor, all over the time after burn-in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "eisim/backend.hpp"
+#include "eisim/config.hpp"
+
+namespace eisim {
+
+struct PopulationStatistics {
+  uint64_t spikes = 0;            // all spikes, burn-in included
+  double rate_hz = 0.0;           // after burn-in, averaged over neurons
+  std::optional<double> cv_isi;   // mean over neurons with >= 5 spikes after burn-in
+  std::optional<double> fano;     // mean over neurons of var/mean of 100 ms spike counts
+};
+
+class SpikeStatistics {
+ public:
+  static constexpr double kFanoWindowMs = 100.0;
+  static constexpr int kMinSpikesForCv = 5;
+
+  explicit SpikeStatistics(const NetworkSpec& spec);
+  void add(const BlockOutput& block);
+  PopulationStatistics population(int index) const;
+
+ private:
+  struct PerNeuron {
+    std::vector<uint32_t> counted;    // spikes after burn-in
+    std::vector<double> last_spike;   // ms; < 0: none yet after burn-in
+    std::vector<double> isi_sum, isi_sum_sq;
+    std::vector<int64_t> window;      // Fano window of the count being accumulated
+    std::vector<uint32_t> window_count;
+    std::vector<double> count_sum, count_sum_sq;  // over finished windows
+  };
+  const NetworkSpec& spec_;
+  int64_t windows_;  // whole Fano windows between burn-in and T
+  std::vector<uint64_t> totals_;
+  std::vector<PerNeuron> neurons_;
+};
+
+}  // namespace eisim

@@ -1,0 +1,14 @@
+// What the host needs to know about the CUDA device before choosing the CUDA backend.
+#pragma once
+
+#include <string>
+
+namespace eisim {
+
+// Empty when a CUDA device is usable; otherwise why not (no device, driver problem).
+std::string cuda_device_problem();
+
+// "NVIDIA H100 80GB HBM3, sm_90, 79.1 GiB" for device 0.
+std::string cuda_device_description();
+
+}  // namespace eisim

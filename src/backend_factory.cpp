@@ -1,0 +1,43 @@
+#include <memory>
+
+#include "cpu_backend.hpp"
+#include "eisim/backend.hpp"
+#include "eisim/errors.hpp"
+#if defined(EISIM_WITH_CUDA)
+#include "../kernels/cuda_device.hpp"
+#endif
+
+namespace eisim {
+
+void BlockOutput::reset(size_t n_populations, size_t n_traces) {
+  spikes.assign(n_populations, SpikeRecord{});
+  traces.assign(n_traces, TraceRecord{});
+}
+
+std::vector<int> incoming_projections(const NetworkSpec& spec, int post) {
+  std::vector<int> incoming;
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    if (spec.projections[k].post == post) incoming.push_back(static_cast<int>(k));
+  }
+  return incoming;
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,
+                                      const BackendOptions& options) {
+  if (name == "cpu") return std::make_unique<CpuBackend>(spec, net, options);
+  if (name == "cuda") {
+#if defined(EISIM_WITH_CUDA)
+    const std::string problem = cuda_device_problem();
+    if (!problem.empty()) throw RuntimeProblem("--backend cuda: " + problem + "; use --backend cpu");
+    throw RuntimeProblem("--backend cuda: found " + cuda_device_description() +
+                         ", but the CUDA backend is not part of this version yet; use --backend cpu");
+#else
+    throw RuntimeProblem(
+        "--backend cuda: this eisim was built without CUDA (EISIM_CUDA=OFF or nvcc not found); "
+        "rebuild with the CUDA toolkit, or use --backend cpu");
+#endif
+  }
+  throw RuntimeProblem("--backend " + name + ": unknown backend (known: cpu, cuda)");
+}
+
+}  // namespace eisim

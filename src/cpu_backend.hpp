@@ -1,0 +1,55 @@
+// The CPU reference backend: the model equations exactly as DESIGN.md §1 writes them, with
+// event-driven delivery through presynaptic-major connectivity. OpenMP threads where they pay.
+#pragma once
+
+#include "eisim/backend.hpp"
+#include "eisim/model_math.hpp"
+
+namespace eisim {
+
+class CpuBackend : public Backend {
+ public:
+  CpuBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options);
+  std::string name() const override { return "cpu"; }
+  void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
+
+ private:
+  // One synaptic current of a population: the input of one incoming projection.
+  struct Channel {
+    float decay;                // 1 - dt / tau_syn
+    std::vector<float> current;
+    std::vector<int64_t> input;  // fixed-point jumps delivered during the last step
+  };
+  // Where a population's spikes go.
+  struct Outgoing {
+    int projection;
+    int post;
+    int channel;
+    int64_t jump_fixed;  // J / tau_syn in fixed point
+  };
+  struct PopulationState {
+    MembraneConstants constants;
+    std::vector<float> V;
+    std::vector<float> total_input;  // scratch: I_ext + sum of channels at t_n
+    std::vector<Channel> channels;
+    std::vector<Outgoing> outgoing;
+    std::vector<uint32_t> spiking;  // this step's spikes
+    // Poisson populations: the next candidate spike time and how many candidates were drawn.
+    std::vector<double> next_candidate_ms;
+    std::vector<uint64_t> candidates;
+  };
+
+  void update_currents(PopulationState& pop, const PopulationSpec& spec, double t_ms);
+  void record_traces(int64_t step, BlockOutput& out) const;
+  void update_membranes(PopulationState& pop, const PopulationSpec& spec);
+  void emit_poisson(PopulationState& pop, int index, int64_t step);
+  void deliver(const PopulationState& pre);
+  double candidate_interval_ms(int population, uint32_t neuron, uint64_t candidate) const;
+
+  const NetworkSpec& spec_;
+  const Network& net_;
+  int threads_;
+  std::vector<PopulationState> pops_;
+};
+
+}  // namespace eisim

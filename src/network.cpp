@@ -1,0 +1,186 @@
+// Builds connectivity from counter-based draws keyed on (seed, projection, row), so the result
+// does not depend on the thread count (and a GPU builder can draw the same numbers).
+#include "eisim/network.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "eisim/detmath.hpp"
+#include "eisim/errors.hpp"
+#include "eisim/random.hpp"
+
+namespace eisim {
+namespace {
+
+// Rows of one projection generated in parallel chunks, then laid out contiguously.
+template <typename GenerateRow>
+Connectivity build_rows(int64_t n_rows, int threads, GenerateRow generate_row) {
+  const int64_t chunk_rows = std::max<int64_t>(1, std::min<int64_t>(1024, n_rows / (8 * threads) + 1));
+  const int64_t n_chunks = (n_rows + chunk_rows - 1) / chunk_rows;
+  std::vector<std::vector<uint32_t>> chunks(n_chunks);
+  Connectivity c;
+  c.row_start.assign(n_rows + 1, 0);
+
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int64_t chunk = 0; chunk < n_chunks; ++chunk) {
+    const int64_t last = std::min(n_rows, (chunk + 1) * chunk_rows);
+    for (int64_t row = chunk * chunk_rows; row < last; ++row) {
+      const size_t before = chunks[chunk].size();
+      generate_row(row, chunks[chunk]);
+      c.row_start[row + 1] = chunks[chunk].size() - before;
+    }
+  }
+  for (int64_t row = 0; row < n_rows; ++row) c.row_start[row + 1] += c.row_start[row];
+  c.targets.resize(c.row_start[n_rows]);
+
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int64_t chunk = 0; chunk < n_chunks; ++chunk) {
+    if (!chunks[chunk].empty()) {
+      std::memcpy(c.targets.data() + c.row_start[chunk * chunk_rows], chunks[chunk].data(),
+                  chunks[chunk].size() * sizeof(uint32_t));
+    }
+    std::vector<uint32_t>().swap(chunks[chunk]);
+  }
+  return c;
+}
+
+// Erdős–Rényi: each target independently with probability p. Gaps between successive targets are
+// geometric, so the work is proportional to the synapses, not to the pairs.
+Connectivity build_probability(const ProjectionSpec& proj, int64_t n_pre, int64_t n_post, uint64_t seed,
+                               uint32_t stream, int threads) {
+  const double p = proj.p;
+  const double log_q = p < 1.0 ? det_log(1.0 - p) : 0.0;
+  const double n_post_d = static_cast<double>(n_post);
+  return build_rows(n_pre, threads, [&](int64_t row, std::vector<uint32_t>& out) {
+    if (p <= 0.0) return;
+    if (p >= 1.0) {
+      for (int64_t j = 0; j < n_post; ++j) out.push_back(static_cast<uint32_t>(j));
+      return;
+    }
+    double next = -1.0;
+    for (uint64_t draw = 0;; ++draw) {
+      const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(row), draw);
+      for (int half = 0; half < 2; ++half) {
+        const double u = uniform_open(r.w[2 * half], r.w[2 * half + 1]);
+        next += 1.0 + std::floor(det_log(u) / log_q);
+        if (next >= n_post_d) return;
+        out.push_back(static_cast<uint32_t>(next));
+      }
+    }
+  });
+}
+
+// Each postsynaptic neuron draws K distinct presynaptic partners (Floyd's algorithm); the lists
+// are then transposed to presynaptic-major order.
+Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, int64_t n_post, uint64_t seed,
+                                  uint32_t stream, int threads) {
+  const int64_t K = proj.indegree;
+  std::vector<uint32_t> sources(static_cast<size_t>(n_post * K));
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<char> chosen(static_cast<size_t>(n_pre), 0);
+#pragma omp for schedule(static)
+    for (int64_t j = 0; j < n_post; ++j) {
+      uint32_t* mine = sources.data() + j * K;
+      for (int64_t m = 0; m < K; ++m) {
+        const uint64_t i = static_cast<uint64_t>(n_pre - K + m);
+        const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(j), static_cast<uint64_t>(m));
+        uint64_t t = uniform_below(r.w[0], r.w[1], i + 1);
+        if (chosen[t]) t = i;
+        chosen[t] = 1;
+        mine[m] = static_cast<uint32_t>(t);
+      }
+      for (int64_t m = 0; m < K; ++m) chosen[mine[m]] = 0;
+    }
+  }
+  Connectivity c;
+  c.row_start.assign(n_pre + 1, 0);
+  for (uint32_t source : sources) ++c.row_start[source + 1];
+  for (int64_t k = 0; k < n_pre; ++k) c.row_start[k + 1] += c.row_start[k];
+  c.targets.resize(sources.size());
+  std::vector<uint64_t> fill(c.row_start.begin(), c.row_start.end() - 1);
+  for (int64_t j = 0; j < n_post; ++j) {  // ascending j keeps every row sorted
+    for (int64_t m = 0; m < K; ++m) c.targets[fill[sources[j * K + m]]++] = static_cast<uint32_t>(j);
+  }
+  return c;
+}
+
+double available_host_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  double kib = 0;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024.0;
+  }
+  return 0.0;  // unknown: no check
+}
+
+std::string gib(double bytes) {
+  std::ostringstream out;
+  out.precision(3);
+  out << bytes / (1024.0 * 1024.0 * 1024.0) << " GiB";
+  return out.str();
+}
+
+}  // namespace
+
+uint64_t Network::synapse_count() const {
+  uint64_t total = 0;
+  for (const auto& c : projections) total += c.synapse_count();
+  return total;
+}
+
+double estimate_connectivity_bytes(const NetworkSpec& spec) {
+  double bytes = 0;
+  for (const auto& proj : spec.projections) {
+    const int64_t n_pre = spec.populations[proj.pre].size;
+    const double synapses = proj.mean_indegree(n_pre) * static_cast<double>(spec.populations[proj.post].size);
+    // Targets twice while chunks are laid out (or sources + targets when transposing), row starts once.
+    bytes += 2.0 * 4.0 * synapses + 8.0 * static_cast<double>(n_pre + 1);
+  }
+  return bytes;
+}
+
+void check_host_memory(const NetworkSpec& spec) {
+  const double needed = estimate_connectivity_bytes(spec);
+  const double available = available_host_bytes();
+  if (available > 0 && needed > 0.9 * available) {
+    throw RuntimeProblem("the network will not fit in memory: building its connectivity needs about " +
+                         gib(needed) + ", and this machine has " + gib(available) +
+                         " available; reduce N or the connection probability");
+  }
+}
+
+Network build_network(const NetworkSpec& spec, int threads) {
+  check_host_memory(spec);
+  Network net;
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec.projections[k];
+    const int64_t n_pre = spec.populations[proj.pre].size;
+    const int64_t n_post = spec.populations[proj.post].size;
+    const uint32_t stream = random_stream(RandomPurpose::connectivity, static_cast<uint32_t>(k));
+    switch (proj.rule) {
+      case ConnectionRule::probability:
+        net.projections.push_back(build_probability(proj, n_pre, n_post, spec.simulation.seed, stream, threads));
+        break;
+      case ConnectionRule::all_to_all: {
+        ProjectionSpec everyone = proj;
+        everyone.p = 1.0;
+        net.projections.push_back(build_probability(everyone, n_pre, n_post, spec.simulation.seed, stream, threads));
+        break;
+      }
+      case ConnectionRule::fixed_indegree:
+        net.projections.push_back(build_fixed_indegree(proj, n_pre, n_post, spec.simulation.seed, stream, threads));
+        break;
+    }
+  }
+  return net;
+}
+
+}  // namespace eisim

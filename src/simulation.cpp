@@ -1,0 +1,56 @@
+#include "eisim/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "eisim/network.hpp"
+#include "eisim/output_writer.hpp"
+#include "eisim/progress.hpp"
+
+namespace eisim {
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
+RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer) {
+  RunReport report;
+  report.threads = std::max(1, options.threads);
+  std::unique_ptr<OutputWriter> writer;
+  if (!options.out_dir.empty()) writer = std::make_unique<OutputWriter>(spec, options.out_dir);
+
+  const auto build_start = std::chrono::steady_clock::now();
+  const Network net = build_network(spec, report.threads);
+  std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, BackendOptions{report.threads});
+  report.build_s = seconds_since(build_start);
+  report.backend = backend->name();
+  report.synapses = net.synapse_count();
+
+  SpikeStatistics statistics(spec);
+  Progress progress(spec, options.show_progress);
+  const int64_t n_steps = spec.simulation.n_steps();
+  const int64_t block = std::max<int64_t>(1, options.block_steps);
+  const auto loop_start = std::chrono::steady_clock::now();
+  for (int64_t first = 0; first < n_steps; first += block) {
+    const int64_t count = std::min(block, n_steps - first);
+    BlockOutput out;
+    out.reset(spec.populations.size(), spec.recording.traces.size());
+    backend->advance(first, count, out);
+    statistics.add(out);
+    if (observer) observer(out);
+    progress.update(first + count, out, seconds_since(loop_start));
+    if (writer) writer->submit(std::move(out));
+  }
+  report.wall_s = seconds_since(loop_start);
+  progress.finish();
+  if (writer) {
+    writer->finish();
+    report.files = writer->files();
+  }
+  for (size_t a = 0; a < spec.populations.size(); ++a) report.populations.push_back(statistics.population(static_cast<int>(a)));
+  return report;
+}
+
+}  // namespace eisim

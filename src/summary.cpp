@@ -1,0 +1,64 @@
+#include "eisim/summary.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "eisim/errors.hpp"
+#include "eisim/meanfield.hpp"
+
+namespace eisim {
+namespace {
+nlohmann::ordered_json optional_number(const std::optional<double>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+}  // namespace
+
+nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& report, const std::string& config_path) {
+  nlohmann::ordered_json s;
+  s["config"] = config_path;
+  s["backend"] = report.backend;
+  s["threads"] = report.threads;
+  s["t_sim_ms"] = spec.simulation.t_ms;
+  s["dt_ms"] = spec.simulation.dt_ms;
+  s["burn_in_ms"] = spec.simulation.burn_in_ms;
+  s["seed"] = spec.simulation.seed;
+  s["parameters"] = spec.parameters;
+  s["neurons"] = spec.total_neurons();
+  s["synapses"] = report.synapses;
+  s["build_s"] = report.build_s;
+  s["wall_s"] = report.wall_s;
+  s["wall_s_per_simulated_s"] = report.wall_s / (spec.simulation.t_ms / 1000.0);
+
+  const std::vector<int>& recorded = spec.recording.spike_populations;
+  nlohmann::ordered_json pops = nlohmann::ordered_json::object();
+  for (size_t a = 0; a < spec.populations.size(); ++a) {
+    const PopulationStatistics& stats = report.populations[a];
+    nlohmann::ordered_json p;
+    p["n"] = spec.populations[a].size;
+    p["model"] = model_name(spec.populations[a].model);
+    p["rate_hz"] = stats.rate_hz;
+    p["cv_isi"] = optional_number(stats.cv_isi);
+    p["fano"] = optional_number(stats.fano);
+    p["spikes"] = stats.spikes;
+    p["recorded"] = std::find(recorded.begin(), recorded.end(), static_cast<int>(a)) != recorded.end();
+    pops[spec.populations[a].name] = p;
+  }
+  s["populations"] = pops;
+  if (const auto balanced = balanced_state_rates(spec)) {
+    nlohmann::ordered_json rates;
+    for (size_t k = 0; k < balanced->populations.size(); ++k) {
+      rates[spec.populations[balanced->populations[k]].name] = balanced->rates_hz[k];
+    }
+    s["balanced_rates_hz"] = rates;
+  }
+  s["files"] = report.files;
+  return s;
+}
+
+void write_summary(const nlohmann::ordered_json& summary, const std::string& path) {
+  std::ofstream out(path);
+  out << summary.dump(2) << "\n";
+  if (!out) throw RuntimeProblem(path + ": cannot write the summary");
+}
+
+}  // namespace eisim
