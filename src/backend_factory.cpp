@@ -22,9 +22,8 @@ std::vector<int> incoming_projections(const NetworkSpec& spec, int post) {
   return incoming;
 }
 
-std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,
-                                      const BackendOptions& options) {
-  if (name == "cpu") return std::make_unique<CpuBackend>(spec, net, options);
+void require_backend(const std::string& name) {
+  if (name == "cpu") return;
   if (name == "cuda") {
 #if defined(EISIM_WITH_CUDA)
     const std::string problem = cuda_device_problem();
@@ -38,6 +37,11 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec
 #endif
   }
   throw RuntimeProblem("--backend " + name + ": unknown backend (known: cpu, cuda)");
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net) {
+  require_backend(name);
+  return std::make_unique<CpuBackend>(spec, net);
 }
 
 }  // namespace eisim

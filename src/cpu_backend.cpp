@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
-
-#include <omp.h>
 
 #include "eisim/random.hpp"
 
@@ -23,8 +22,8 @@ MembraneConstants membrane_constants(const MembraneParams& m, double dt) {
 
 }  // namespace
 
-CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
-    : spec_(spec), net_(net), threads_(std::max(1, options.threads)), pops_(spec.populations.size()) {
+CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
+    : spec_(spec), net_(net), pops_(spec.populations.size()) {
   const double dt = spec.simulation.dt_ms;
   const uint64_t seed = spec.simulation.seed;
   for (size_t a = 0; a < pops_.size(); ++a) {
@@ -40,6 +39,7 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net, const Backen
     pop.constants = membrane_constants(ps.membrane, dt);
     pop.V.resize(n);
     pop.total_input.resize(n);
+    pop.crossed.assign((n + 7) / 8 * 8, 0);
     const uint32_t stream = random_stream(RandomPurpose::initial_state, static_cast<uint32_t>(a));
     for (uint32_t j = 0; j < n; ++j) {
       const RandomWords r = random_words(seed, stream, j, 0);
@@ -77,7 +77,6 @@ void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spe
     float* current = ch.current.data();
     int64_t* input = ch.input.data();
     const float decay = ch.decay;
-#pragma omp parallel for simd schedule(static) num_threads(threads_) if (threads_ > 1)
     for (int64_t j = 0; j < n; ++j) {
       current[j] = synaptic_current_step(current[j], decay, input[j]);
       input[j] = 0;
@@ -105,25 +104,36 @@ void CpuBackend::update_membranes(PopulationState& pop, const PopulationSpec& sp
   const MembraneConstants c = pop.constants;
   float* V = pop.V.data();
   const float* I = pop.total_input.data();
+  uint8_t* crossed = pop.crossed.data();
   pop.spiking.clear();
   switch (spec.model) {
     case NeuronModel::eif:
-#pragma omp parallel for simd schedule(static) num_threads(threads_) if (threads_ > 1)
-      for (int64_t j = 0; j < n; ++j) V[j] = bound_below(eif_euler(V[j], I[j], c), c);
+      for (int64_t j = 0; j < n; ++j) {
+        const float v = bound_below(eif_euler(V[j], I[j], c), c);
+        crossed[j] = crosses_threshold(v, c);
+        V[j] = crossed[j] ? c.V_re : v;
+      }
       break;
     case NeuronModel::lif:
-    case NeuronModel::leaky_integrator:
-#pragma omp parallel for simd schedule(static) num_threads(threads_) if (threads_ > 1)
-      for (int64_t j = 0; j < n; ++j) V[j] = bound_below(leaky_euler(V[j], I[j], c), c);
+      for (int64_t j = 0; j < n; ++j) {
+        const float v = bound_below(leaky_euler(V[j], I[j], c), c);
+        crossed[j] = crosses_threshold(v, c);
+        V[j] = crossed[j] ? c.V_re : v;
+      }
       break;
+    case NeuronModel::leaky_integrator:
+      for (int64_t j = 0; j < n; ++j) V[j] = leaky_euler(V[j], I[j], c);
+      return;
     case NeuronModel::poisson:
       return;
   }
-  if (!spec.spiking()) return;
-  for (int64_t j = 0; j < n; ++j) {
-    if (crosses_threshold(V[j], c)) {
-      pop.spiking.push_back(static_cast<uint32_t>(j));
-      V[j] = c.V_re;
+  // Spikes are rare: skip eight neurons at a time (crossed has padding up to a multiple of 8).
+  for (int64_t j = 0; j < n; j += 8) {
+    uint64_t word;
+    std::memcpy(&word, crossed + j, sizeof word);
+    if (word == 0) continue;
+    for (int64_t k = j; k < j + 8 && k < n; ++k) {
+      if (crossed[k]) pop.spiking.push_back(static_cast<uint32_t>(k));
     }
   }
 }
@@ -149,27 +159,13 @@ void CpuBackend::emit_poisson(PopulationState& pop, int index, int64_t step) {
 }
 
 void CpuBackend::deliver(const PopulationState& pre) {
-  if (pre.spiking.empty()) return;
   for (const Outgoing& o : pre.outgoing) {
     const Connectivity& c = net_.projections[o.projection];
     int64_t* input = pops_[o.post].channels[o.channel].input.data();
     const int64_t jump = o.jump_fixed;
-    const uint32_t n_post = static_cast<uint32_t>(spec_.populations[o.post].size);
-    // Threads own disjoint ranges of targets, so no atomics are needed; rows are sorted.
-#pragma omp parallel num_threads(threads_) if (threads_ > 1)
-    {
-      const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-      const uint32_t lo = static_cast<uint32_t>(uint64_t{n_post} * t / nt);
-      const uint32_t hi = static_cast<uint32_t>(uint64_t{n_post} * (t + 1) / nt);
-      for (uint32_t k : pre.spiking) {
-        const uint32_t* begin = c.targets.data() + c.row_start[k];
-        const uint32_t* end = c.targets.data() + c.row_start[k + 1];
-        if (nt > 1) {
-          begin = std::lower_bound(begin, end, lo);
-          end = std::lower_bound(begin, end, hi);
-        }
-        for (const uint32_t* target = begin; target != end; ++target) input[*target] += jump;
-      }
+    for (uint32_t k : pre.spiking) {
+      const uint32_t* end = c.targets.data() + c.row_start[k + 1];
+      for (const uint32_t* target = c.targets.data() + c.row_start[k]; target != end; ++target) input[*target] += jump;
     }
   }
 }

@@ -1,5 +1,6 @@
 // The CPU reference backend: the model equations exactly as DESIGN.md §1 writes them, with
-// event-driven delivery through presynaptic-major connectivity. OpenMP threads where they pay.
+// event-driven delivery through presynaptic-major connectivity, on one thread (the GPU is
+// the fast engine; this one is the reference).
 #pragma once
 
 #include "eisim/backend.hpp"
@@ -9,7 +10,7 @@ namespace eisim {
 
 class CpuBackend : public Backend {
  public:
-  CpuBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options);
+  CpuBackend(const NetworkSpec& spec, const Network& net);
   std::string name() const override { return "cpu"; }
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
 
@@ -31,6 +32,7 @@ class CpuBackend : public Backend {
     MembraneConstants constants;
     std::vector<float> V;
     std::vector<float> total_input;  // scratch: I_ext + sum of channels at t_n
+    std::vector<uint8_t> crossed;    // scratch: threshold crossings of this step
     std::vector<Channel> channels;
     std::vector<Outgoing> outgoing;
     std::vector<uint32_t> spiking;  // this step's spikes
@@ -48,7 +50,6 @@ class CpuBackend : public Backend {
 
   const NetworkSpec& spec_;
   const Network& net_;
-  int threads_;
   std::vector<PopulationState> pops_;
 };
 

@@ -16,6 +16,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer) {
+  require_backend(options.backend);  // before any file is written or synapse built
   RunReport report;
   report.threads = std::max(1, options.threads);
   std::unique_ptr<OutputWriter> writer;
@@ -23,7 +24,7 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
 
   const auto build_start = std::chrono::steady_clock::now();
   const Network net = build_network(spec, report.threads);
-  std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, BackendOptions{report.threads});
+  std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net);
   report.build_s = seconds_since(build_start);
   report.backend = backend->name();
   report.synapses = net.synapse_count();

@@ -31,10 +31,6 @@ struct BlockOutput {
   void reset(size_t n_populations, size_t n_traces);
 };
 
-struct BackendOptions {
-  int threads = 1;
-};
-
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -43,9 +39,11 @@ class Backend {
   virtual void advance(int64_t first_step, int64_t count, BlockOutput& out) = 0;
 };
 
+// Throws RuntimeProblem, saying why, when backend `name` ("cpu", "cuda") cannot run here.
+void require_backend(const std::string& name);
+
 // "cpu" or "cuda"; throws RuntimeProblem when the backend is not available here.
-std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,
-                                      const BackendOptions& options);
+std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net);
 
 // Indices of the projections onto population `post`, in config order: its synaptic channels.
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post);

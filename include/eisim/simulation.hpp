@@ -15,7 +15,7 @@ namespace eisim {
 
 struct RunOptions {
   std::string backend = "cpu";
-  int threads = 1;
+  int threads = 1;              // for network construction
   std::string out_dir;         // empty: write nothing
   bool show_progress = false;
   int64_t block_steps = 100;   // steps per backend call
