@@ -378,6 +378,12 @@ RecordingSpec read_recording(const Json& config, Parameters& params, const std::
                      {"population", "neurons", "every_steps"});
       TraceSpec trace;
       trace.population = find_population(pops, g.text("population"), g.field("population"));
+      for (const TraceSpec& other : rec.traces) {
+        if (other.population == trace.population) {
+          throw ConfigError(g.field("population") + ": '" + pops[trace.population].name +
+                            "' is traced twice; list all its neurons in one entry");
+        }
+      }
       if (pops[trace.population].model == NeuronModel::poisson) {
         throw ConfigError(g.field("population") + ": a Poisson population has no V or currents to record");
       }

@@ -158,7 +158,6 @@ void check_host_memory(const NetworkSpec& spec) {
 }
 
 Network build_network(const NetworkSpec& spec, int threads) {
-  check_host_memory(spec);
   Network net;
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const ProjectionSpec& proj = spec.projections[k];

@@ -16,7 +16,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer) {
-  require_backend(options.backend);  // before any file is written or synapse built
+  // Refuse what cannot run before any file is written or synapse built.
+  require_backend(options.backend);
+  check_host_memory(spec);
   RunReport report;
   report.threads = std::max(1, options.threads);
   std::unique_ptr<OutputWriter> writer;

@@ -418,6 +418,11 @@ TEST(ConfigErrors, TraceOfPoissonPopulation) {
                       {"recording.traces[0].population", "Poisson"});
 }
 
+TEST(ConfigErrors, PopulationTracedTwice) {
+  expect_config_error(modified([](Json& c) { c["recording"]["traces"].push_back(c["recording"]["traces"][0]); }),
+                      {"recording.traces[1].population", "traced twice"});
+}
+
 // ---------------------------------------------------------------------------------------------------
 // --set overrides
 

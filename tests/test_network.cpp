@@ -6,6 +6,7 @@
 
 #include "eisim/config.hpp"
 #include "eisim/meanfield.hpp"
+#include "eisim/errors.hpp"
 #include "eisim/network.hpp"
 #include "test_support.hpp"
 
@@ -120,6 +121,30 @@ TEST(Configs, EveryShippedConfigLoadsAndRunsBriefly) {
     ++seen;
   }
   EXPECT_GE(seen, 4);
+}
+
+}  // namespace
+}  // namespace eisim
+
+namespace eisim {
+namespace {
+
+TEST(Memory, ANetworkThatWillNotFitIsRefusedBeforeAnyWork) {
+  // N = 10^7 at p = 0.1: 1.2·10^13 synapses, about 90 TiB of connectivity.
+  const NetworkSpec spec =
+      load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=10000000"});
+  const auto dir = std::filesystem::temp_directory_path() / "eisim_memory_test";
+  std::filesystem::remove_all(dir);
+  RunOptions options;
+  options.out_dir = dir.string();
+  try {
+    run_simulation(spec, options);
+    FAIL() << "expected the run to be refused";
+  } catch (const RuntimeProblem& e) {
+    EXPECT_NE(std::string(e.what()).find("will not fit in memory"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("available"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir));  // nothing written
 }
 
 }  // namespace

@@ -123,7 +123,7 @@ EISIM_HD float det_expf(float x) {
 }
 
 // Natural logarithm in double precision, error below 1 ulp (0.86 ulp the largest measured in
-// 10^8 samples, see tests/test_detmath.cpp).
+// 6*10^7 samples, see tests/test_detmath.cpp).
 // x < 0 or NaN gives NaN, x == 0 gives -inf, +inf gives +inf, det_log(1) == 0 exactly.
 // Subnormal inputs are handled. Not on a hot path, so plain branches are fine here.
 EISIM_HD double det_log(double x) {

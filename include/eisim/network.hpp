@@ -28,6 +28,7 @@ double estimate_connectivity_bytes(const NetworkSpec& spec);
 // Throws RuntimeProblem, naming the estimate and the memory available, if it will not fit.
 void check_host_memory(const NetworkSpec& spec);
 
+// Call check_host_memory first where the size is not known to be small.
 Network build_network(const NetworkSpec& spec, int threads);
 
 }  // namespace eisim
