@@ -8,7 +8,8 @@
 namespace eisim {
 namespace {
 constexpr double kTerminalPeriodS = 0.2;  // redraw rate on a terminal
-constexpr int kLogLines = 10;             // lines per run in a log
+constexpr int kLogLines = 10;             // lines per run in a log...
+constexpr double kLogPeriodS = 30.0;      // ...or one every 30 s of a long run
 }  // namespace
 
 Progress::Progress(const NetworkSpec& spec, bool enabled, std::FILE* stream)
@@ -22,7 +23,8 @@ Progress::Progress(const NetworkSpec& spec, bool enabled, std::FILE* stream)
 void Progress::update(int64_t steps_done, const BlockOutput& block, double wall_s) {
   if (!enabled_) return;
   for (size_t a = 0; a < block.spikes.size(); ++a) spikes_since_report_[a] += block.spikes[a].step.size();
-  const bool due = terminal_ ? wall_s - wall_at_report_ >= kTerminalPeriodS : steps_done >= next_log_step_;
+  const bool due = terminal_ ? wall_s - wall_at_report_ >= kTerminalPeriodS
+                             : steps_done >= next_log_step_ || wall_s - wall_at_report_ >= kLogPeriodS;
   if (due) report(steps_done, wall_s);
 }
 
