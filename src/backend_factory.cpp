@@ -4,6 +4,7 @@
 #include "eisim/backend.hpp"
 #include "eisim/errors.hpp"
 #if defined(EISIM_WITH_CUDA)
+#include "../kernels/cuda_backend.hpp"
 #include "../kernels/cuda_device.hpp"
 #endif
 
@@ -28,8 +29,7 @@ void require_backend(const std::string& name) {
 #if defined(EISIM_WITH_CUDA)
     const std::string problem = cuda_device_problem();
     if (!problem.empty()) throw RuntimeProblem("--backend cuda: " + problem + "; use --backend cpu");
-    throw RuntimeProblem("--backend cuda: found " + cuda_device_description() +
-                         ", but the CUDA backend is not part of this version yet; use --backend cpu");
+    return;
 #else
     throw RuntimeProblem(
         "--backend cuda: this eisim was built without CUDA (EISIM_CUDA=OFF or nvcc not found); "
@@ -39,8 +39,24 @@ void require_backend(const std::string& name) {
   throw RuntimeProblem("--backend " + name + ": unknown backend (known: cpu, cuda)");
 }
 
-std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net) {
+void require_memory([[maybe_unused]] const std::string& name, const NetworkSpec& spec,
+                    [[maybe_unused]] const BackendOptions& options) {
+  check_host_memory(spec);
+#if defined(EISIM_WITH_CUDA)
+  if (name == "cuda") check_device_memory(spec, options);
+#endif
+}
+
+const char* mode_name(AccumulationMode mode) {
+  return mode == AccumulationMode::deterministic ? "deterministic" : "fast";
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,
+                                      [[maybe_unused]] const BackendOptions& options) {
   require_backend(name);
+#if defined(EISIM_WITH_CUDA)
+  if (name == "cuda") return make_cuda_backend(spec, net, options);
+#endif
   return std::make_unique<CpuBackend>(spec, net);
 }
 

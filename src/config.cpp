@@ -395,6 +395,9 @@ RecordingSpec read_recording(const Json& config, Parameters& params, const std::
           throw ConfigError(g.field("neurons") + ": " + fmt(value) + " is not a neuron index in [0, " +
                             std::to_string(pops[trace.population].size) + ")");
         }
+        if (std::find(trace.neurons.begin(), trace.neurons.end(), static_cast<int64_t>(value)) != trace.neurons.end()) {
+          throw ConfigError(g.field("neurons") + ": neuron " + fmt(value) + " is listed twice");
+        }
         trace.neurons.push_back(static_cast<int64_t>(value));
       }
       trace.every_steps = g.whole("every_steps", 1, 1);

@@ -12,6 +12,8 @@ class CpuBackend : public Backend {
  public:
   CpuBackend(const NetworkSpec& spec, const Network& net);
   std::string name() const override { return "cpu"; }
+  AccumulationMode mode() const override { return AccumulationMode::deterministic; }
+  std::string device() const override;
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
 
  private:
@@ -41,12 +43,11 @@ class CpuBackend : public Backend {
     std::vector<uint64_t> candidates;
   };
 
-  void update_currents(PopulationState& pop, const PopulationSpec& spec, double t_ms);
+  void update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step);
   void record_traces(int64_t step, BlockOutput& out) const;
   void update_membranes(PopulationState& pop, const PopulationSpec& spec);
   void emit_poisson(PopulationState& pop, int index, int64_t step);
   void deliver(const PopulationState& pre);
-  double candidate_interval_ms(int population, uint32_t neuron, uint64_t candidate) const;
 
   const NetworkSpec& spec_;
   const Network& net_;

@@ -1,12 +1,11 @@
-// eisim command line: `eisim run CONFIG ...` simulates a network and writes its outputs.
-#include <unistd.h>
-
+// eisim command line: `eisim run CONFIG ...` simulates a network and writes its outputs;
+// `eisim compare CONFIG ...` runs it on the CPU and on another backend and compares the spikes.
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
+#include "eisim/compare.hpp"
 #include "eisim/config.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/simulation.hpp"
@@ -14,34 +13,64 @@
 
 namespace {
 
-struct RunCommand {
+// What both subcommands take.
+struct Common {
   std::string config;
   std::string backend = "cpu";
+  std::string mode = "deterministic";
   std::vector<std::string> overrides;
-  std::string out_dir;
   int64_t seed = -1;
   int threads = 0;
   bool quiet = false;
+
+  eisim::NetworkSpec spec() const {
+    std::vector<std::string> all = overrides;
+    if (seed >= 0) all.push_back("simulation.seed=" + std::to_string(seed));
+    return eisim::load_network_spec(config, all);
+  }
+  eisim::RunOptions options() const {
+    eisim::RunOptions o;
+    o.backend = backend;
+    o.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    o.show_progress = !quiet;
+    o.backend_options.mode = mode == "fast" ? eisim::AccumulationMode::fast : eisim::AccumulationMode::deterministic;
+    return o;
+  }
 };
 
-int run(const RunCommand& cmd) {
-  std::vector<std::string> overrides = cmd.overrides;
-  if (cmd.seed >= 0) overrides.push_back("simulation.seed=" + std::to_string(cmd.seed));
-  const eisim::NetworkSpec spec = eisim::load_network_spec(cmd.config, overrides);
+void add_common(CLI::App* app, Common& c, const std::string& default_backend) {
+  c.backend = default_backend;
+  app->add_option("config", c.config, "network description (JSON)")->required();
+  app->add_option("--backend", c.backend, "cpu or cuda (default " + default_backend + ")")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+  app->add_option("--mode", c.mode, "deterministic (CPU and GPU spikes identical) or fast (GPU float atomics)")
+      ->check(CLI::IsMember({"deterministic", "fast"}));
+  app->add_option("--set", c.overrides, "override a value, e.g. --set N=20000 --set T=2000");
+  app->add_option("--seed", c.seed, "random seed (overrides simulation.seed)")->check(CLI::NonNegativeNumber);
+  app->add_option("--threads", c.threads, "threads for network construction (default: all cores)")
+      ->check(CLI::PositiveNumber);
+  app->add_flag("--quiet", c.quiet, "no progress display");
+}
 
-  eisim::RunOptions options;
-  options.backend = cmd.backend;
-  options.threads = cmd.threads > 0 ? cmd.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.out_dir = cmd.out_dir.empty() ? "out/" + std::filesystem::path(cmd.config).stem().string() : cmd.out_dir;
-  options.show_progress = !cmd.quiet;
-
+int run(const Common& c, const std::string& out_dir) {
+  const eisim::NetworkSpec spec = c.spec();
+  eisim::RunOptions options = c.options();
+  options.out_dir = out_dir.empty() ? "out/" + std::filesystem::path(c.config).stem().string() : out_dir;
   const eisim::RunReport report = eisim::run_simulation(spec, options);
-  const auto summary = eisim::make_summary(spec, report, cmd.config);
+  const auto summary = eisim::make_summary(spec, report, c.config);
   const std::string summary_path = (std::filesystem::path(options.out_dir) / "summary.json").string();
   eisim::write_summary(summary, summary_path);
   std::cout << summary.dump(2) << std::endl;
-  if (!cmd.quiet) std::cerr << "wrote " << summary_path << "\n";
+  if (!c.quiet) std::cerr << "wrote " << summary_path << "\n";
   return 0;
+}
+
+// Exit status 1 when deterministic-mode spikes differ, so scripts can rely on it.
+int compare(const Common& c) {
+  const eisim::NetworkSpec spec = c.spec();
+  const auto result = eisim::compare_backends(spec, c.options());
+  std::cout << result.dump(2) << std::endl;
+  return c.mode == "deterministic" && !result["identical_spikes"].get<bool>() ? 1 : 0;
 }
 
 }  // namespace
@@ -49,15 +78,14 @@ int run(const RunCommand& cmd) {
 int main(int argc, char** argv) {
   CLI::App app{"eisim: large recurrent spiking networks (EIF neurons, exponential synapses) on CPU and GPU"};
   app.require_subcommand(1);
-  RunCommand cmd;
+  Common run_args, compare_args;
+  std::string out_dir;
   CLI::App* run_app = app.add_subcommand("run", "simulate a network described in a JSON config");
-  run_app->add_option("config", cmd.config, "network description (JSON)")->required();
-  run_app->add_option("--backend", cmd.backend, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
-  run_app->add_option("--set", cmd.overrides, "override a value, e.g. --set N=20000 --set T=2000");
-  run_app->add_option("--out", cmd.out_dir, "output folder (default: out/<config name>)");
-  run_app->add_option("--seed", cmd.seed, "random seed (overrides simulation.seed)")->check(CLI::NonNegativeNumber);
-  run_app->add_option("--threads", cmd.threads, "CPU threads (default: all cores)")->check(CLI::PositiveNumber);
-  run_app->add_flag("--quiet", cmd.quiet, "no progress display");
+  add_common(run_app, run_args, "cpu");
+  run_app->add_option("--out", out_dir, "output folder (default: out/<config name>)");
+  CLI::App* compare_app =
+      app.add_subcommand("compare", "run a network on the CPU and on --backend (default cuda) and compare the spikes");
+  add_common(compare_app, compare_args, "cuda");
 
   try {
     app.parse(argc, argv);
@@ -65,7 +93,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    return run(cmd);
+    return run_app->parsed() ? run(run_args, out_dir) : compare(compare_args);
   } catch (const eisim::ConfigError& e) {
     std::cerr << "eisim: error in the network description: " << e.what() << "\n";
     return 2;

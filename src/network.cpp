@@ -136,13 +136,17 @@ uint64_t Network::synapse_count() const {
   return total;
 }
 
+double expected_synapses(const NetworkSpec& spec, size_t k) {
+  const ProjectionSpec& proj = spec.projections[k];
+  return proj.mean_indegree(spec.populations[proj.pre].size) * static_cast<double>(spec.populations[proj.post].size);
+}
+
 double estimate_connectivity_bytes(const NetworkSpec& spec) {
   double bytes = 0;
-  for (const auto& proj : spec.projections) {
-    const int64_t n_pre = spec.populations[proj.pre].size;
-    const double synapses = proj.mean_indegree(n_pre) * static_cast<double>(spec.populations[proj.post].size);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
     // Targets twice while chunks are laid out (or sources + targets when transposing), row starts once.
-    bytes += 2.0 * 4.0 * synapses + 8.0 * static_cast<double>(n_pre + 1);
+    const int64_t n_pre = spec.populations[spec.projections[k].pre].size;
+    bytes += 2.0 * 4.0 * expected_synapses(spec, k) + 8.0 * static_cast<double>(n_pre + 1);
   }
   return bytes;
 }

@@ -18,7 +18,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer) {
   // Refuse what cannot run before any file is written or synapse built.
   require_backend(options.backend);
-  check_host_memory(spec);
+  require_memory(options.backend, spec, options.backend_options);
   RunReport report;
   report.threads = std::max(1, options.threads);
   std::unique_ptr<OutputWriter> writer;
@@ -26,15 +26,18 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
 
   const auto build_start = std::chrono::steady_clock::now();
   const Network net = build_network(spec, report.threads);
-  std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net);
+  std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, options.backend_options);
   report.build_s = seconds_since(build_start);
   report.backend = backend->name();
+  report.mode = backend->mode();
+  report.device = backend->device();
   report.synapses = net.synapse_count();
+  for (const Connectivity& c : net.projections) report.projection_synapses.push_back(c.synapse_count());
 
   SpikeStatistics statistics(spec);
   Progress progress(spec, options.show_progress);
   const int64_t n_steps = spec.simulation.n_steps();
-  const int64_t block = std::max<int64_t>(1, options.block_steps);
+  const int64_t block = std::max<int64_t>(1, options.backend_options.block_steps);
   const auto loop_start = std::chrono::steady_clock::now();
   for (int64_t first = 0; first < n_steps; first += block) {
     const int64_t count = std::min(block, n_steps - first);

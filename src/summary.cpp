@@ -17,6 +17,8 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   nlohmann::ordered_json s;
   s["config"] = config_path;
   s["backend"] = report.backend;
+  s["mode"] = mode_name(report.mode);
+  s["device"] = report.device;
   s["threads"] = report.threads;
   s["t_sim_ms"] = spec.simulation.t_ms;
   s["dt_ms"] = spec.simulation.dt_ms;
@@ -44,6 +46,15 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
     pops[spec.populations[a].name] = p;
   }
   s["populations"] = pops;
+  // Synaptic events: every spike of a presynaptic population reaches each of its row's targets.
+  double events = 0;
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const int pre = spec.projections[k].pre;
+    events += static_cast<double>(report.populations[pre].spikes) * static_cast<double>(report.projection_synapses[k]) /
+              static_cast<double>(spec.populations[pre].size);
+  }
+  s["synaptic_events"] = events;
+  s["synaptic_events_per_wall_s"] = report.wall_s > 0 ? events / report.wall_s : 0.0;
   if (const auto balanced = balanced_state_rates(spec)) {
     nlohmann::ordered_json rates;
     for (size_t k = 0; k < balanced->populations.size(); ++k) {

@@ -418,6 +418,11 @@ TEST(ConfigErrors, TraceOfPoissonPopulation) {
                       {"recording.traces[0].population", "Poisson"});
 }
 
+TEST(ConfigErrors, TraceNeuronListedTwice) {
+  expect_config_error(modified([](Json& c) { c["recording"]["traces"][0]["neurons"] = Json::array({4, 2, 4}); }),
+                      {"recording.traces[0].neurons", "neuron 4 is listed twice"});
+}
+
 TEST(ConfigErrors, PopulationTracedTwice) {
   expect_config_error(modified([](Json& c) { c["recording"]["traces"].push_back(c["recording"]["traces"][0]); }),
                       {"recording.traces[1].population", "traced twice"});

@@ -82,16 +82,20 @@ TEST(MeanField, CanonicalBalancedRatesAreTheBooks) {
   }
 }
 
-TEST(CanonicalNetwork, RatesAreWithinTenPercentOfTheBalancedState) {
+using CanonicalNetwork = test_support::OnEachBackend;
+
+TEST_P(CanonicalNetwork, RatesAreWithinTenPercentOfTheBalancedState) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
   ASSERT_EQ(spec.total_neurons(), 6000);
-  const auto run = test_support::run_collecting(spec);
-  EXPECT_NEAR(run.report.populations[0].rate_hz, 50.0 / 9.0, 0.1 * 50.0 / 9.0);
-  EXPECT_NEAR(run.report.populations[1].rate_hz, 125.0 / 9.0, 0.1 * 125.0 / 9.0);
+  const RecordedRun result = run(spec);
+  EXPECT_NEAR(result.report.populations[0].rate_hz, 50.0 / 9.0, 0.1 * 50.0 / 9.0);
+  EXPECT_NEAR(result.report.populations[1].rate_hz, 125.0 / 9.0, 0.1 * 125.0 / 9.0);
   // Asynchronous-irregular state: irregular spiking, as the book's Fig. 3.3.
-  ASSERT_TRUE(run.report.populations[0].cv_isi);
-  EXPECT_GT(*run.report.populations[0].cv_isi, 0.7);
+  ASSERT_TRUE(result.report.populations[0].cv_isi);
+  EXPECT_GT(*result.report.populations[0].cv_isi, 0.7);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CanonicalNetwork, ::testing::Values("cpu", "cuda"));
 
 TEST(Reproducibility, SameSeedSameSpikesOtherSeedOtherSpikes) {
   const std::string path = test_support::source_path("configs/balanced_eif.json");

@@ -9,12 +9,14 @@
 namespace eisim {
 namespace {
 
-TEST(Poisson, RateCvAndFanoAreThoseOfAPoissonProcess) {
+using PoissonAndSynapses = test_support::OnEachBackend;
+
+TEST_P(PoissonAndSynapses, PoissonRateCvAndFanoAreThoseOfAPoissonProcess) {
   const NetworkSpec spec = parse_network_spec(R"({
     "simulation": {"dt": 0.1, "T": 10000},
     "populations": [{"name": "X", "model": "poisson", "size": 2000, "rate_hz": 20}]})");
-  const auto run = test_support::run_collecting(spec);
-  const PopulationStatistics& x = run.report.populations[0];
+  const RecordedRun result = run(spec);
+  const PopulationStatistics& x = result.report.populations[0];
   // 4·10^5 expected spikes: the relative standard error of the rate is 0.16%.
   EXPECT_NEAR(x.rate_hz, 20.0, 20.0 * 0.01);
   ASSERT_TRUE(x.cv_isi && x.fano);
@@ -22,24 +24,24 @@ TEST(Poisson, RateCvAndFanoAreThoseOfAPoissonProcess) {
   EXPECT_NEAR(*x.fano, 1.0, 0.05);
 }
 
-TEST(Poisson, SinusoidalRateFollowsItsIntegral) {
+TEST_P(PoissonAndSynapses, SinusoidalPoissonRateFollowsItsIntegral) {
   const NetworkSpec spec = parse_network_spec(R"({
     "simulation": {"dt": 0.1, "T": 10000},
     "populations": [{"name": "X", "model": "poisson", "size": 2000,
                      "rate_hz": {"r0": 20, "r1": 10, "period": 100}}]})");
-  const auto run = test_support::run_collecting(spec);
+  const RecordedRun result = run(spec);
   // Spikes in the first half of each period: (r0 P/2 + r1 P/pi) / (r0 P) of all spikes.
   const double expected = (20.0 * 50.0 + 10.0 * 100.0 / M_PI) / (20.0 * 100.0);
   size_t first_half = 0;
-  const auto& steps = run.spikes[0].step;
+  const auto& steps = result.spikes[0].step;
   for (int64_t step : steps) first_half += (step % 1000) < 500;
   const double fraction = static_cast<double>(first_half) / static_cast<double>(steps.size());
   EXPECT_NEAR(fraction, expected, 0.005);  // binomial standard error 0.0008 for 4·10^5 spikes
-  EXPECT_NEAR(run.report.populations[0].rate_hz, 20.0, 0.3);
+  EXPECT_NEAR(result.report.populations[0].rate_hz, 20.0, 0.3);
 }
 
 // Stationary mean of tau dI/dt = -I + J S with K Poisson inputs at rate r: K j r (book Eq. 2.4).
-TEST(Synapses, StationaryMeanCurrentIsKjr) {
+TEST_P(PoissonAndSynapses, StationaryMeanSynapticCurrentIsKjr) {
   const NetworkSpec spec = parse_network_spec(R"({
     "simulation": {"dt": 0.1, "T": 2050},
     "populations": [
@@ -51,8 +53,8 @@ TEST(Synapses, StationaryMeanCurrentIsKjr) {
     for (int j = 0; j < 200; ++j) ids += (j ? "," : "") + std::to_string(j);
     return ids;
   }() + R"(], "every_steps": 10}]}})");
-  const auto run = test_support::run_collecting(spec);
-  const TraceRecord& trace = run.traces[0];
+  const RecordedRun result = run(spec);
+  const TraceRecord& trace = result.traces[0];
   double sum = 0;
   size_t count = 0;
   for (size_t s = 0; s < trace.step.size(); ++s) {
@@ -67,6 +69,8 @@ TEST(Synapses, StationaryMeanCurrentIsKjr) {
   // time, neurons correlated through 10% shared inputs.
   EXPECT_NEAR(sum / static_cast<double>(count), expected, 0.1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, PoissonAndSynapses, ::testing::Values("cpu", "cuda"));
 
 }  // namespace
 }  // namespace eisim

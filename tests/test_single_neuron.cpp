@@ -10,13 +10,13 @@ namespace eisim {
 namespace {
 
 // V(t) = (V0 - E_L - I0) e^{-t/tau} + E_L + I0   (book Eq. 1.3)
-double leaky_integrator_max_error(double dt) {
+double leaky_integrator_max_error(const std::string& backend, double dt) {
   const double tau = 10, E_L = -70, V0 = -70, I0 = 20, T = 50;
   const NetworkSpec spec = parse_network_spec(R"({
     "simulation": {"dt": )" + std::to_string(dt) + R"(, "T": 50},
     "populations": [{"name": "L", "model": "leaky_integrator", "size": 1, "tau_m": 10, "E_L": -70, "V0": -70, "I_ext": 20}],
     "recording": {"traces": [{"population": "L", "neurons": [0]}]}})");
-  const auto run = test_support::run_collecting(spec);
+  const auto run = test_support::run_collecting(spec, backend);
   const TraceRecord& trace = run.traces[0];
   EXPECT_EQ(trace.step.size(), static_cast<size_t>(std::llround(T / dt)));
   double worst = 0;
@@ -28,10 +28,12 @@ double leaky_integrator_max_error(double dt) {
   return worst;
 }
 
-TEST(LeakyIntegrator, MatchesClosedFormWithFirstOrderConvergence) {
-  const double coarse = leaky_integrator_max_error(0.1);
-  const double fine = leaky_integrator_max_error(0.05);
-  const double finer = leaky_integrator_max_error(0.025);
+using SingleNeuron = test_support::OnEachBackend;
+
+TEST_P(SingleNeuron, LeakyIntegratorMatchesClosedFormWithFirstOrderConvergence) {
+  const double coarse = leaky_integrator_max_error(GetParam(), 0.1);
+  const double fine = leaky_integrator_max_error(GetParam(), 0.05);
+  const double finer = leaky_integrator_max_error(GetParam(), 0.025);
   // Forward Euler's global error is about dt/(2 tau) * |V0 - E_L - I0| * max_t (t/tau) e^{-t/tau} = 0.037 mV.
   EXPECT_LT(coarse, 0.05);
   EXPECT_GT(coarse, 0.02);
@@ -40,27 +42,29 @@ TEST(LeakyIntegrator, MatchesClosedFormWithFirstOrderConvergence) {
 }
 
 // The EIF has a stable fixed point only for input below I_th = V_T - E_L - D (book Sec. 1.2).
-test_support::Collected run_eif_with_input(double input) {
+RecordedRun run_eif_with_input(const std::string& backend, double input) {
   const NetworkSpec spec = parse_network_spec(R"({
     "simulation": {"dt": 0.1, "T": 2000},
     "populations": [{"name": "N", "model": "eif", "size": 1, "tau_m": 15, "E_L": -72, "V_T": -55, "D": 2,
                      "V_th": 5, "V_re": -75, "V0": -72, "I_ext": )" + std::to_string(input) + R"(}]})");
-  return test_support::run_collecting(spec);
+  return test_support::run_collecting(spec, backend);
 }
 
-TEST(EIF, BelowThresholdInputNeverSpikes) {
+TEST_P(SingleNeuron, EifWithInputBelowThresholdNeverSpikes) {
   const double I_th = -55.0 - (-72.0) - 2.0;
-  EXPECT_TRUE(run_eif_with_input(I_th - 1.0).spikes[0].step.empty());
+  EXPECT_TRUE(run_eif_with_input(GetParam(), I_th - 1.0).spikes[0].step.empty());
 }
 
-TEST(EIF, AboveThresholdInputSpikesPeriodically) {
+TEST_P(SingleNeuron, EifWithInputAboveThresholdSpikesPeriodically) {
   const double I_th = -55.0 - (-72.0) - 2.0;
-  const auto run = run_eif_with_input(I_th + 1.0);
+  const auto run = run_eif_with_input(GetParam(), I_th + 1.0);
   const std::vector<int64_t>& steps = run.spikes[0].step;
   ASSERT_GE(steps.size(), 5u);
   // After the first spike every interval starts from V_re, so all intervals are equal to a step.
   for (size_t k = 2; k < steps.size(); ++k) EXPECT_NEAR(steps[k] - steps[k - 1], steps[1] - steps[0], 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SingleNeuron, ::testing::Values("cpu", "cuda"));
 
 }  // namespace
 }  // namespace eisim

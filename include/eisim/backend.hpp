@@ -31,10 +31,24 @@ struct BlockOutput {
   void reset(size_t n_populations, size_t n_traces);
 };
 
+// deterministic: synaptic input summed in 64-bit fixed point, so spikes do not depend on the
+// order of summation and the CUDA backend reproduces the CPU's bit for bit.
+// fast: float atomics on the GPU; statistically equivalent. The CPU backend is always deterministic.
+enum class AccumulationMode { deterministic, fast };
+
+const char* mode_name(AccumulationMode mode);
+
+struct BackendOptions {
+  AccumulationMode mode = AccumulationMode::deterministic;
+  int64_t block_steps = 100;  // steps per advance() call; the CUDA backend replays them as one graph
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
+  virtual AccumulationMode mode() const = 0;
+  virtual std::string device() const = 0;  // what computes: the CPU model, the GPU's name
   // Simulates steps [first_step, first_step + count), appending what they produce to `out`.
   virtual void advance(int64_t first_step, int64_t count, BlockOutput& out) = 0;
 };
@@ -42,8 +56,13 @@ class Backend {
 // Throws RuntimeProblem, saying why, when backend `name` ("cpu", "cuda") cannot run here.
 void require_backend(const std::string& name);
 
+// Throws RuntimeProblem, with the estimate and what is free, when the network will not fit in
+// host memory or (for "cuda") on the GPU. Cheap: it uses expected synapse counts.
+void require_memory(const std::string& name, const NetworkSpec& spec, const BackendOptions& options);
+
 // "cpu" or "cuda"; throws RuntimeProblem when the backend is not available here.
-std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net);
+std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,
+                                      const BackendOptions& options);
 
 // Indices of the projections onto population `post`, in config order: its synaptic channels.
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post);

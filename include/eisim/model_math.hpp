@@ -7,6 +7,7 @@
 
 #include "eisim/detmath.hpp"
 #include "eisim/hd.hpp"
+#include "eisim/random.hpp"
 
 namespace eisim {
 
@@ -45,6 +46,22 @@ EISIM_HD float fixed_to_float(int64_t fixed) {
 // tau dI/dt = -I + J S: decay by one step, then add the jumps J/tau of the last step's spikes.
 EISIM_HD float synaptic_current_step(float I, float decay, int64_t input_fixed) {
   return I * decay + fixed_to_float(input_fixed);
+}
+
+// Poisson neurons draw candidate spikes with exponential intervals at the peak rate (spikes/ms)
+// and keep each with probability r(t)/r_max (thinning). Candidate k's interval uses words 0-1 of
+// draw k, its acceptance words 2-3.
+EISIM_HD double poisson_candidate_interval_ms(uint64_t seed, uint32_t stream, uint32_t neuron, uint64_t candidate,
+                                              double max_per_ms) {
+  if (!(max_per_ms > 0.0)) return detmath_detail::bits_double(0x7ff0000000000000LL);  // +inf: never
+  const RandomWords r = random_words(seed, stream, neuron, candidate);
+  return -det_log(uniform_open(r.w[0], r.w[1])) / max_per_ms;
+}
+
+EISIM_HD bool poisson_candidate_accepted(uint64_t seed, uint32_t stream, uint32_t neuron, uint64_t candidate,
+                                         double acceptance) {
+  const RandomWords r = random_words(seed, stream, neuron, candidate);
+  return uniform_open(r.w[2], r.w[3]) < acceptance;
 }
 
 }  // namespace eisim

@@ -22,7 +22,10 @@ struct Network {
   uint64_t synapse_count() const;
 };
 
-// Bytes the host needs for the network's connectivity, with the expected synapse counts.
+// Expected number of synapses of projection k (exact for fixed in-degree and all-to-all).
+double expected_synapses(const NetworkSpec& spec, size_t k);
+
+// Bytes the host needs while building the network's connectivity.
 double estimate_connectivity_bytes(const NetworkSpec& spec);
 
 // Throws RuntimeProblem, naming the estimate and the memory available, if it will not fit.

@@ -18,15 +18,18 @@ struct RunOptions {
   int threads = 1;              // for network construction
   std::string out_dir;         // empty: write nothing
   bool show_progress = false;
-  int64_t block_steps = 100;   // steps per backend call
+  BackendOptions backend_options;  // accumulation mode, steps per backend call
 };
 
 struct RunReport {
   std::string backend;
+  AccumulationMode mode = AccumulationMode::deterministic;
+  std::string device;  // what ran it, e.g. the GPU's name
   int threads = 1;
   double build_s = 0.0;  // network construction and backend set-up
   double wall_s = 0.0;   // the simulation loop alone
   uint64_t synapses = 0;
+  std::vector<uint64_t> projection_synapses;  // per projection
   std::vector<PopulationStatistics> populations;
   std::vector<std::string> files;  // written into out_dir
 };

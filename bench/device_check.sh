@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One script for a bare GPU machine (nvcc and CMake, no Debian -dev packages): build for sm_90,
+# run all tests (the GPU ones included), compute-sanitizer on the CUDA backend, then the
+# benchmarks, printing a short table last. Logs and JSON go to $OUT (or bench/results).
+# Before the run, on a machine with the packages: tools/gather_deps.sh deps  (carried along).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-bench/results}
+mkdir -p "$out"
+export PATH="/usr/local/cuda/bin:$PATH"
+jobs=$(nproc)
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+
+echo "== build (sm_90)"
+cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DEISIM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+      -DEISIM_DEPS_DIR="$PWD/deps" > "$out/cmake.log" 2>&1 || { tail -30 "$out/cmake.log"; exit 1; }
+cmake --build build-gpu -j "$jobs" > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -30; exit 1; }
+
+echo "== tests"
+ctest --test-dir build-gpu -j 4 --output-on-failure > "$out/ctest.log" 2>&1
+tests_status=$?
+grep -E "tests passed|tests failed|Failed|\(Skipped\)" "$out/ctest.log" | tail -15
+
+echo "== compute-sanitizer (memcheck, racecheck) on the CUDA backend"
+sanitize() {
+  compute-sanitizer --tool "$1" --error-exitcode 9 build-gpu/eisim run configs/balanced_eif.json --backend cuda \
+    --mode "$2" --set N=2000 --set T=30 --set burn_in=0 --quiet --out /tmp/sanitize > "$out/sanitizer_$1_$2.log" 2>&1
+  echo "$1 $2: exit $? ($(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$out/sanitizer_$1_$2.log" | tail -1))"
+}
+sanitize memcheck deterministic
+sanitize memcheck fast
+sanitize racecheck deterministic
+
+echo "== benchmarks"
+bench() {  # N p mode
+  build-gpu/eisim run configs/balanced_eif.json --backend cuda --mode "$3" --set N="$1" --set p="$2" \
+    --quiet --out "/tmp/bench_$1_$3" > "$out/bench_$1_$3.json" 2> "$out/bench_$1_$3.err" ||
+    { echo "N=$1 $3 failed:"; tail -5 "$out/bench_$1_$3.err"; }
+}
+for mode in fast deterministic; do
+  bench 10000 0.1 "$mode"
+  bench 100000 0.1 "$mode"
+  bench 1000000 0.001 "$mode"
+done
+python3 bench/summarize.py "$out"/bench_*.json --out "$out/gpu_benchmark.json"
+exit $tests_status

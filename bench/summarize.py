@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Tabulates `eisim run` summaries (the JSON it prints) from benchmark runs and writes them as one JSON.
+
+Usage: bench/summarize.py SUMMARY.json... [--out combined.json]   (standard library only)
+"""
+import argparse
+import json
+import sys
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("summaries", nargs="+")
+    parser.add_argument("--out", help="write the rows here as JSON")
+    args = parser.parse_args()
+
+    rows = []
+    for path in args.summaries:
+        try:
+            with open(path) as f:
+                s = json.load(f)
+        except (OSError, json.JSONDecodeError) as e:
+            print(f"skipping {path}: {e}", file=sys.stderr)
+            continue
+        pops, balanced = s["populations"], s.get("balanced_rates_hz", {})
+        rows.append({
+            "N": s["parameters"].get("N"), "p": s["parameters"].get("p"), "backend": s["backend"],
+            "mode": s["mode"], "device": s["device"], "synapses": s["synapses"], "build_s": s["build_s"],
+            "wall_s_per_simulated_s": s["wall_s_per_simulated_s"],
+            "rate_E_hz": pops["E"]["rate_hz"], "rate_I_hz": pops["I"]["rate_hz"],
+            "balanced_E_hz": balanced.get("E"), "balanced_I_hz": balanced.get("I"),
+            "synaptic_events_per_wall_s": s["synaptic_events_per_wall_s"],
+        })
+    rows.sort(key=lambda r: (r["backend"], r["mode"], r["N"] or 0))
+    if rows:
+        print(f"device: {rows[0]['device']}")
+    header = f"{'N':>8} {'p':>6} {'mode':>13} {'synapses':>14} {'build_s':>8} {'wall/sim_s':>10} " \
+             f"{'E Hz':>6} {'I Hz':>6} {'events/s':>9}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r['N']:>8.0f} {r['p']:>6g} {r['mode']:>13} {r['synapses']:>14,} {r['build_s']:>8.2f} "
+              f"{r['wall_s_per_simulated_s']:>10.3f} {r['rate_E_hz']:>6.2f} {r['rate_I_hz']:>6.2f} "
+              f"{r['synaptic_events_per_wall_s']:>9.2e}")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(rows, f, indent=2)
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

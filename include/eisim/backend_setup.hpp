@@ -1,0 +1,34 @@
+// Initial state and constants that every backend derives from a NetworkSpec the same way, so
+// the backends start from identical numbers (host code; the device gets the results).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "eisim/config.hpp"
+#include "eisim/model_math.hpp"
+
+namespace eisim {
+
+MembraneConstants membrane_constants(const MembraneParams& m, double dt);
+
+// V(0) of every neuron of a membrane population: U(v0_low, v0_high) from counter-based draws.
+std::vector<float> initial_potentials(const NetworkSpec& spec, int population);
+
+// First candidate spike time of every neuron of a Poisson population.
+std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population);
+
+// A Poisson population's thinning acceptance r(t_n) / r_max at each step of [first, first + count).
+std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
+
+// A membrane population's external current at each step of [first, first + count).
+std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
+
+// The jump J / tau_syn of a projection's spikes, in the fixed point of model_math.hpp, and as a float.
+int64_t jump_fixed(const ProjectionSpec& proj);
+float jump_float(const ProjectionSpec& proj);
+
+// 1 - dt / tau_syn: one Euler step of a synaptic current's decay.
+float synaptic_decay(const ProjectionSpec& proj, double dt);
+
+}  // namespace eisim

@@ -1,0 +1,402 @@
+// The CUDA backend. Per step: update every membrane population (currents, traces, V, threshold),
+// emit Poisson spikes, deliver this step's spikes through the CSR rows, finish the step. A block
+// of steps is captured once as a CUDA graph and replayed; the host reads the block's spikes and
+// traces afterwards, sorts them into the CPU backend's order, and hands them to the run loop.
+#include <algorithm>
+#include <sstream>
+
+#include "cuda_backend.hpp"
+#include "cuda_device.hpp"
+#include "device_buffer.hpp"
+#include "eisim/backend_setup.hpp"
+#include "eisim/random.hpp"
+#include "step_kernels.cuh"
+
+namespace eisim {
+namespace {
+
+constexpr int kThreads = 256;
+constexpr int kDeliveryThreads = 256;
+
+int blocks_for(int64_t n) { return static_cast<int>((n + kThreads - 1) / kThreads); }
+
+std::string gib(double bytes) {
+  std::ostringstream out;
+  out.precision(3);
+  out << bytes / (1024.0 * 1024.0 * 1024.0) << " GiB";
+  return out.str();
+}
+
+// A population's spike lists: this step's (for delivery), the block's record (for the host).
+struct SpikeBuffers {
+  DeviceBuffer<uint32_t> step_spikes;
+  DeviceBuffer<uint32_t> record_neuron;
+  DeviceBuffer<int32_t> record_step;
+};
+
+unsigned int step_capacity(const PopulationSpec& pop) {
+  // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
+  return static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
+}
+
+template <typename Input>
+class CudaBackend final : public Backend {
+ public:
+  CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options);
+  ~CudaBackend() override;
+  std::string name() const override { return "cuda"; }
+  AccumulationMode mode() const override { return options_.mode; }
+  std::string device() const override { return cuda_device_description(); }
+  void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
+
+ private:
+  struct MembraneState {
+    DeviceBuffer<float> V;
+    std::vector<DeviceBuffer<float>> currents;
+    std::vector<DeviceBuffer<Input>> inputs;
+    DeviceBuffer<float*> current_pointers;
+    DeviceBuffer<Input*> input_pointers;
+    DeviceBuffer<float> decays;
+    DeviceBuffer<float> external;  // per step of a block
+    DeviceBuffer<int32_t> trace_slot;
+    int trace = -1;  // index of its TraceSpec
+  };
+  struct PoissonState {
+    DeviceBuffer<double> next_candidate_ms;
+    DeviceBuffer<unsigned long long> candidates;
+    DeviceBuffer<double> acceptance;  // per step of a block
+  };
+  struct ProjectionState {
+    DeviceBuffer<unsigned long long> row_start;
+    DeviceBuffer<uint32_t> targets;
+  };
+
+  void enqueue_step();
+  cudaGraphExec_t capture(int64_t steps);
+  void upload_block_inputs(int64_t first_step, int64_t count);
+  void read_block(int64_t first_step, int64_t count, BlockOutput& out);
+  cuda::SpikeSink sink(int population) const;
+
+  const NetworkSpec& spec_;
+  BackendOptions options_;
+  cudaStream_t stream_ = nullptr;
+  std::vector<MembraneState> membranes_;  // by population (empty for Poisson ones)
+  std::vector<PoissonState> poissons_;    // by population (empty for membrane ones)
+  std::vector<ProjectionState> projections_;
+  std::vector<int> channel_of_projection_;
+  std::vector<SpikeBuffers> spikes_;
+  DeviceBuffer<unsigned int> step_counts_;              // per population
+  DeviceBuffer<unsigned long long> record_counts_;      // per population
+  DeviceBuffer<unsigned int> overflow_;
+  DeviceBuffer<cuda::StepClock> clock_;
+  std::vector<DeviceBuffer<float>> trace_buffers_;      // per TraceSpec
+  PinnedBuffer<unsigned long long> host_record_counts_;
+  cudaGraphExec_t block_graph_ = nullptr;
+  cudaGraphExec_t step_graph_ = nullptr;
+  int delivery_blocks_ = 0;
+};
+
+template <typename Input>
+Input jump_of(const ProjectionSpec& proj);
+template <>
+cuda::FixedInput jump_of<cuda::FixedInput>(const ProjectionSpec& proj) {
+  return static_cast<cuda::FixedInput>(jump_fixed(proj));
+}
+template <>
+float jump_of<float>(const ProjectionSpec& proj) {
+  return jump_float(proj);
+}
+
+template <typename Input>
+CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
+    : spec_(spec), options_(options) {
+  cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+  const size_t n_pops = spec.populations.size();
+  const double dt = spec.simulation.dt_ms;
+  const int64_t block = options.block_steps;
+  membranes_.resize(n_pops);
+  poissons_.resize(n_pops);
+  spikes_.resize(n_pops);
+  for (size_t a = 0; a < n_pops; ++a) {
+    const PopulationSpec& pop = spec.populations[a];
+    const int population = static_cast<int>(a);
+    spikes_[a].step_spikes = DeviceBuffer<uint32_t>(step_capacity(pop));
+    spikes_[a].record_neuron = DeviceBuffer<uint32_t>(static_cast<size_t>(pop.size * block));
+    spikes_[a].record_step = DeviceBuffer<int32_t>(static_cast<size_t>(pop.size * block));
+    if (pop.model == NeuronModel::poisson) {
+      PoissonState& p = poissons_[a];
+      p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population));
+      p.candidates = DeviceBuffer<unsigned long long>(static_cast<size_t>(pop.size));
+      p.candidates.zero();
+      p.acceptance = DeviceBuffer<double>(static_cast<size_t>(block));
+      continue;
+    }
+    MembraneState& m = membranes_[a];
+    m.V = DeviceBuffer<float>(initial_potentials(spec, population));
+    std::vector<float*> current_pointers;
+    std::vector<Input*> input_pointers;
+    std::vector<float> decays;
+    for (int k : incoming_projections(spec, population)) {
+      m.currents.emplace_back(static_cast<size_t>(pop.size));
+      m.currents.back().zero();
+      m.inputs.emplace_back(static_cast<size_t>(pop.size));
+      m.inputs.back().zero();
+      current_pointers.push_back(m.currents.back().data());
+      input_pointers.push_back(m.inputs.back().data());
+      decays.push_back(synaptic_decay(spec.projections[k], dt));
+    }
+    m.current_pointers = DeviceBuffer<float*>(current_pointers);
+    m.input_pointers = DeviceBuffer<Input*>(input_pointers);
+    m.decays = DeviceBuffer<float>(decays);
+    m.external = DeviceBuffer<float>(static_cast<size_t>(block));
+  }
+  channel_of_projection_.assign(spec.projections.size(), 0);
+  std::vector<int> channels_so_far(n_pops, 0);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    channel_of_projection_[k] = channels_so_far[spec.projections[k].post]++;
+    projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(std::vector<unsigned long long>(
+                                               net.projections[k].row_start.begin(), net.projections[k].row_start.end())),
+                                           DeviceBuffer<uint32_t>(net.projections[k].targets)});
+  }
+  for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
+    const TraceSpec& trace = spec.recording.traces[t];
+    MembraneState& m = membranes_[trace.population];
+    std::vector<int32_t> slot(static_cast<size_t>(spec.populations[trace.population].size), -1);
+    for (size_t s = 0; s < trace.neurons.size(); ++s) slot[trace.neurons[s]] = static_cast<int32_t>(s);
+    m.trace_slot = DeviceBuffer<int32_t>(slot);
+    m.trace = static_cast<int>(t);
+    const int64_t samples = block / trace.every_steps + 1;
+    trace_buffers_.emplace_back(static_cast<size_t>(samples) * trace.neurons.size() * (1 + m.currents.size()));
+  }
+  step_counts_ = DeviceBuffer<unsigned int>(n_pops);
+  step_counts_.zero();
+  record_counts_ = DeviceBuffer<unsigned long long>(n_pops);
+  overflow_ = DeviceBuffer<unsigned int>(1);
+  overflow_.zero();
+  clock_ = DeviceBuffer<cuda::StepClock>(1);
+  host_record_counts_ = PinnedBuffer<unsigned long long>(n_pops);
+
+  int sms = 0;
+  cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
+  delivery_blocks_ = 8 * sms;
+  // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
+  cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
+  block_graph_ = capture(block);
+  step_graph_ = capture(1);
+}
+
+template <typename Input>
+CudaBackend<Input>::~CudaBackend() {
+  if (block_graph_) cudaGraphExecDestroy(block_graph_);
+  if (step_graph_) cudaGraphExecDestroy(step_graph_);
+  if (stream_) cudaStreamDestroy(stream_);
+}
+
+template <typename Input>
+cuda::SpikeSink CudaBackend<Input>::sink(int population) const {
+  const SpikeBuffers& s = spikes_[population];
+  return cuda::SpikeSink{s.step_spikes.data(),
+                         step_counts_.data() + population,
+                         static_cast<unsigned int>(s.step_spikes.size()),
+                         s.record_neuron.data(),
+                         s.record_step.data(),
+                         record_counts_.data() + population,
+                         s.record_neuron.size(),
+                         overflow_.data()};
+}
+
+template <typename Input>
+void CudaBackend<Input>::enqueue_step() {
+  for (size_t a = 0; a < spec_.populations.size(); ++a) {
+    const PopulationSpec& pop = spec_.populations[a];
+    const int population = static_cast<int>(a);
+    if (pop.model == NeuronModel::poisson) {
+      const PoissonState& p = poissons_[a];
+      const cuda::PoissonView view{static_cast<int>(pop.size),
+                                   spec_.simulation.seed,
+                                   random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
+                                   spec_.simulation.dt_ms,
+                                   pop.rate.max_hz() / 1000.0,
+                                   p.next_candidate_ms.data(),
+                                   p.candidates.data(),
+                                   p.acceptance.data()};
+      cuda::emit_poisson<<<blocks_for(pop.size), kThreads, 0, stream_>>>(view, sink(population), clock_.data());
+      cuda_check_launch("emit_poisson");
+      continue;
+    }
+    const MembraneState& m = membranes_[a];
+    const TraceSpec* trace = m.trace >= 0 ? &spec_.recording.traces[m.trace] : nullptr;
+    const cuda::MembraneView<Input> view{pop.model,
+                                         static_cast<int>(pop.size),
+                                         membrane_constants(pop.membrane, spec_.simulation.dt_ms),
+                                         m.V.data(),
+                                         static_cast<int>(m.currents.size()),
+                                         m.current_pointers.data(),
+                                         m.input_pointers.data(),
+                                         m.decays.data(),
+                                         m.external.data(),
+                                         trace ? m.trace_slot.data() : nullptr,
+                                         trace ? static_cast<int>(trace->neurons.size()) : 0,
+                                         trace ? trace->every_steps : 1,
+                                         trace ? trace_buffers_[m.trace].data() : nullptr};
+    cuda::update_membranes<Input><<<blocks_for(pop.size), kThreads, 0, stream_>>>(view, sink(population), clock_.data());
+    cuda_check_launch("update_membranes");
+  }
+  for (size_t k = 0; k < spec_.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec_.projections[k];
+    const SpikeBuffers& pre = spikes_[proj.pre];
+    const cuda::DeliveryView<Input> view{pre.step_spikes.data(),
+                                         step_counts_.data() + proj.pre,
+                                         static_cast<unsigned int>(pre.step_spikes.size()),
+                                         projections_[k].row_start.data(),
+                                         projections_[k].targets.data(),
+                                         membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
+                                         jump_of<Input>(proj)};
+    cuda::deliver_spikes<Input><<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
+    cuda_check_launch("deliver_spikes");
+  }
+  cuda::finish_step<<<1, 32, 0, stream_>>>(step_counts_.data(), static_cast<int>(spec_.populations.size()),
+                                           clock_.data());
+  cuda_check_launch("finish_step");
+}
+
+template <typename Input>
+cudaGraphExec_t CudaBackend<Input>::capture(int64_t steps) {
+  cuda_check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+  for (int64_t s = 0; s < steps; ++s) enqueue_step();
+  cudaGraph_t graph = nullptr;
+  cuda_check(cudaStreamEndCapture(stream_, &graph), "cudaStreamEndCapture");
+  cudaGraphExec_t exec = nullptr;
+  cuda_check(cudaGraphInstantiate(&exec, graph, 0), "cudaGraphInstantiate");
+  cuda_check(cudaGraphDestroy(graph), "cudaGraphDestroy");
+  return exec;
+}
+
+template <typename Input>
+void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count) {
+  const double dt = spec_.simulation.dt_ms;
+  for (size_t a = 0; a < spec_.populations.size(); ++a) {
+    const PopulationSpec& pop = spec_.populations[a];
+    // In stream order before the graph; a pageable source is staged before the call returns.
+    if (pop.model == NeuronModel::poisson) {
+      const std::vector<double> accept = poisson_acceptance(pop, dt, first_step, count);
+      cuda_check(cudaMemcpyAsync(poissons_[a].acceptance.data(), accept.data(), accept.size() * sizeof(double),
+                                 cudaMemcpyHostToDevice, stream_),
+                 "upload acceptance");
+    } else {
+      const std::vector<float> external = external_current(pop, dt, first_step, count);
+      cuda_check(cudaMemcpyAsync(membranes_[a].external.data(), external.data(), external.size() * sizeof(float),
+                                 cudaMemcpyHostToDevice, stream_),
+                 "upload external current");
+    }
+  }
+  const cuda::StepClock clock{first_step, first_step};
+  cuda_check(cudaMemcpyAsync(clock_.data(), &clock, sizeof clock, cudaMemcpyHostToDevice, stream_), "upload clock");
+  cuda_check(cudaMemsetAsync(record_counts_.data(), 0, record_counts_.bytes(), stream_), "reset spike counts");
+}
+
+template <typename Input>
+void CudaBackend<Input>::advance(int64_t first_step, int64_t count, BlockOutput& out) {
+  if (count > options_.block_steps) throw RuntimeProblem("CudaBackend::advance: more steps than a block");
+  upload_block_inputs(first_step, count);
+  if (count == options_.block_steps) {
+    cuda_check(cudaGraphLaunch(block_graph_, stream_), "cudaGraphLaunch");
+  } else {
+    for (int64_t s = 0; s < count; ++s) cuda_check(cudaGraphLaunch(step_graph_, stream_), "cudaGraphLaunch");
+  }
+  cuda_check(cudaStreamSynchronize(stream_), "simulating a block of steps");
+  read_block(first_step, count, out);
+}
+
+template <typename Input>
+void CudaBackend<Input>::read_block(int64_t first_step, int64_t count, BlockOutput& out) {
+  const size_t n_pops = spec_.populations.size();
+  unsigned int overflow = 0;
+  cuda_check(cudaMemcpy(&overflow, overflow_.data(), sizeof overflow, cudaMemcpyDeviceToHost), "read overflow");
+  cuda_check(cudaMemcpy(host_record_counts_.data(), record_counts_.data(), n_pops * sizeof(unsigned long long),
+                        cudaMemcpyDeviceToHost),
+             "read spike counts");
+  for (size_t a = 0; a < n_pops; ++a) {
+    const unsigned long long n = host_record_counts_[a];
+    if (overflow || n > spikes_[a].record_neuron.size()) {
+      throw RuntimeProblem("CUDA backend: population " + spec_.populations[a].name +
+                           " produced more spikes in a block than its buffers hold (a Poisson neuron fired "
+                           "many times within one step?); no spike was dropped silently: the run stops here");
+    }
+    std::vector<uint32_t> neuron(n);
+    std::vector<int32_t> local(n);
+    cuda_check(cudaMemcpy(neuron.data(), spikes_[a].record_neuron.data(), n * sizeof(uint32_t), cudaMemcpyDeviceToHost),
+               "read spikes");
+    cuda_check(cudaMemcpy(local.data(), spikes_[a].record_step.data(), n * sizeof(int32_t), cudaMemcpyDeviceToHost),
+               "read spike steps");
+    // Atomics append in any order; the CPU backend's order is by step, then neuron.
+    std::vector<uint64_t> keys(n);
+    for (size_t s = 0; s < n; ++s) keys[s] = (static_cast<uint64_t>(local[s]) << 32) | neuron[s];
+    std::sort(keys.begin(), keys.end());
+    SpikeRecord& record = out.spikes[a];
+    for (uint64_t key : keys) {
+      record.step.push_back(first_step + static_cast<int64_t>(key >> 32));
+      record.neuron.push_back(static_cast<uint32_t>(key & 0xFFFFFFFFu));
+    }
+  }
+  for (size_t t = 0; t < spec_.recording.traces.size(); ++t) {
+    const TraceSpec& trace = spec_.recording.traces[t];
+    const int64_t every = trace.every_steps;
+    const int64_t first_sample = (first_step + every - 1) / every;
+    const int64_t last_sample = (first_step + count - 1) / every;
+    if (last_sample < first_sample) continue;
+    const size_t width = trace.neurons.size() * membranes_[trace.population].currents.size() +
+                         trace.neurons.size();
+    const size_t samples = static_cast<size_t>(last_sample - first_sample + 1);
+    TraceRecord& record = out.traces[t];
+    const size_t before = record.values.size();
+    record.values.resize(before + samples * width);
+    cuda_check(cudaMemcpy(record.values.data() + before, trace_buffers_[t].data(), samples * width * sizeof(float),
+                          cudaMemcpyDeviceToHost),
+               "read traces");
+    for (int64_t s = first_sample; s <= last_sample; ++s) record.step.push_back(s * every);
+  }
+}
+
+}  // namespace
+
+double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& options) {
+  double bytes = 0;
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const double n_pre = static_cast<double>(spec.populations[spec.projections[k].pre].size);
+    bytes += 4.0 * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
+  }
+  const double input_bytes = options.mode == AccumulationMode::deterministic ? 8.0 : 4.0;
+  for (size_t a = 0; a < spec.populations.size(); ++a) {
+    const PopulationSpec& pop = spec.populations[a];
+    const double n = static_cast<double>(pop.size);
+    bytes += 8.0 * n * static_cast<double>(options.block_steps) + 4.0 * step_capacity(pop);  // spike lists
+    if (pop.model == NeuronModel::poisson) {
+      bytes += 16.0 * n;
+    } else {
+      const double channels = static_cast<double>(incoming_projections(spec, static_cast<int>(a)).size());
+      bytes += 4.0 * n + channels * (4.0 + input_bytes) * n;
+    }
+  }
+  return bytes;
+}
+
+void check_device_memory(const NetworkSpec& spec, const BackendOptions& options) {
+  size_t free_bytes = 0, total_bytes = 0;
+  cuda_check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
+  const double needed = estimate_device_bytes(spec, options);
+  if (needed > 0.95 * static_cast<double>(free_bytes)) {
+    throw RuntimeProblem("the network will not fit on the GPU: it needs about " + gib(needed) + ", and " +
+                         cuda_device_description() + " has " + gib(static_cast<double>(free_bytes)) +
+                         " free; reduce N or the connection probability");
+  }
+}
+
+std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Network& net, const BackendOptions& options) {
+  if (options.mode == AccumulationMode::deterministic) {
+    return std::make_unique<CudaBackend<cuda::FixedInput>>(spec, net, options);
+  }
+  return std::make_unique<CudaBackend<float>>(spec, net, options);
+}
+
+}  // namespace eisim

@@ -1,0 +1,19 @@
+// Every CUDA call and launch is checked: a failure stops the run saying what failed and why.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <string>
+
+#include "eisim/errors.hpp"
+
+namespace eisim {
+
+inline void cuda_check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) throw RuntimeProblem(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
+}
+
+// After a kernel launch: catches bad launch configurations at once (faults surface at the next sync).
+inline void cuda_check_launch(const char* kernel) { cuda_check(cudaGetLastError(), kernel); }
+
+}  // namespace eisim

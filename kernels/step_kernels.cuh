@@ -1,0 +1,166 @@
+// The per-step kernels of the CUDA backend. They implement exactly what src/cpu_backend.cpp does,
+// through the same model_math.hpp functions; views are trivially copyable structs of pointers.
+// The step index lives in device memory (StepClock) so a block of steps replays as one CUDA graph.
+#pragma once
+
+#include <cstdint>
+
+#include "eisim/config.hpp"
+#include "eisim/model_math.hpp"
+
+namespace eisim::cuda {
+
+struct StepClock {
+  long long step;         // the step being simulated
+  long long block_first;  // first step of the current block: per-step host inputs are indexed from it
+};
+
+// Where a population's spikes go: this step's list (for delivery) and the block's record (for the host).
+struct SpikeSink {
+  uint32_t* step_spikes;
+  unsigned int* step_count;
+  unsigned int step_capacity;
+  uint32_t* record_neuron;
+  int32_t* record_step;  // step - block_first
+  unsigned long long* record_count;
+  unsigned long long record_capacity;
+  unsigned int* overflow;  // set when a list was too small; the host stops the run
+};
+
+// Synaptic input accumulators: 64-bit fixed point (deterministic) or float (fast).
+using FixedInput = unsigned long long;  // two's complement of the int64 fixed point, for atomicAdd
+
+__device__ __forceinline__ float channel_step(float I, float decay, FixedInput input) {
+  return synaptic_current_step(I, decay, static_cast<int64_t>(input));
+}
+__device__ __forceinline__ float channel_step(float I, float decay, float input) { return I * decay + input; }
+
+template <typename Input>
+struct MembraneView {
+  NeuronModel model;
+  int n;
+  MembraneConstants c;
+  float* V;
+  int channels;
+  float* const* currents;  // [channel] -> n floats
+  Input* const* inputs;    // [channel] -> n accumulators
+  const float* decays;     // [channel]
+  const float* external;   // I_ext at each step of the block
+  // Traces: slot of each neuron in the TraceSpec's list (-1: not traced), or null when untraced.
+  const int32_t* trace_slot;
+  int trace_neurons;
+  long long trace_every;
+  float* trace_buffer;  // [sample][slot][V, I_0, ..., I_{channels-1}]
+};
+
+struct PoissonView {
+  int n;
+  uint64_t seed;
+  uint32_t stream;
+  double dt;
+  double max_per_ms;
+  double* next_candidate_ms;
+  unsigned long long* candidates;
+  const double* acceptance;  // r(t_n) / r_max at each step of the block
+};
+
+template <typename Input>
+struct DeliveryView {
+  const uint32_t* spikes;
+  const unsigned int* count;
+  unsigned int capacity;
+  const unsigned long long* row_start;
+  const uint32_t* targets;
+  Input* input;
+  Input jump;
+};
+
+__device__ __forceinline__ void append_spike(const SpikeSink& sink, uint32_t neuron, long long local_step) {
+  const unsigned int slot = atomicAdd(sink.step_count, 1u);
+  if (slot < sink.step_capacity) {
+    sink.step_spikes[slot] = neuron;
+  } else {
+    atomicOr(sink.overflow, 1u);
+  }
+  const unsigned long long record = atomicAdd(sink.record_count, 1ull);
+  if (record < sink.record_capacity) {
+    sink.record_neuron[record] = neuron;
+    sink.record_step[record] = static_cast<int32_t>(local_step);
+  }  // the host sees record_count > record_capacity and stops the run
+}
+
+template <typename Input>
+__global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, const StepClock* clock) {
+  const int j = blockIdx.x * blockDim.x + threadIdx.x;
+  if (j >= p.n) return;
+  const long long step = clock->step;
+  const long long local = step - clock->block_first;
+
+  // Currents at t_n: decay, plus the jumps of the last step's spikes (same order as the CPU's sum).
+  float total = p.external[local];
+  for (int ch = 0; ch < p.channels; ++ch) {
+    const float I = channel_step(p.currents[ch][j], p.decays[ch], p.inputs[ch][j]);
+    p.inputs[ch][j] = Input(0);
+    p.currents[ch][j] = I;
+    total += I;
+  }
+  float V = p.V[j];
+  if (p.trace_slot && p.trace_slot[j] >= 0 && step % p.trace_every == 0) {
+    const long long sample = step / p.trace_every - (clock->block_first + p.trace_every - 1) / p.trace_every;
+    float* out = p.trace_buffer + (sample * p.trace_neurons + p.trace_slot[j]) * (1 + p.channels);
+    out[0] = V;
+    for (int ch = 0; ch < p.channels; ++ch) out[1 + ch] = p.currents[ch][j];
+  }
+  if (p.model == NeuronModel::leaky_integrator) {
+    p.V[j] = leaky_euler(V, total, p.c);
+    return;
+  }
+  V = bound_below(p.model == NeuronModel::eif ? eif_euler(V, total, p.c) : leaky_euler(V, total, p.c), p.c);
+  if (crosses_threshold(V, p.c)) {
+    V = p.c.V_re;
+    append_spike(sink, static_cast<uint32_t>(j), local);
+  }
+  p.V[j] = V;
+}
+
+__global__ void emit_poisson(PoissonView p, SpikeSink sink, const StepClock* clock) {
+  const int j = blockIdx.x * blockDim.x + threadIdx.x;
+  if (j >= p.n) return;
+  const long long step = clock->step;
+  const long long local = step - clock->block_first;
+  const double step_end = static_cast<double>(step + 1) * p.dt;
+  double next = p.next_candidate_ms[j];
+  if (!(next < step_end)) return;
+  unsigned long long k = p.candidates[j];
+  const double accept = p.acceptance[local];
+  while (next < step_end) {
+    if (poisson_candidate_accepted(p.seed, p.stream, static_cast<uint32_t>(j), k, accept)) {
+      append_spike(sink, static_cast<uint32_t>(j), local);
+    }
+    k += 1;
+    next += poisson_candidate_interval_ms(p.seed, p.stream, static_cast<uint32_t>(j), k, p.max_per_ms);
+  }
+  p.next_candidate_ms[j] = next;
+  p.candidates[j] = k;
+}
+
+// One block per spiking row (grid-stride over this step's spikes), its threads over the targets.
+template <typename Input>
+__global__ void deliver_spikes(DeliveryView<Input> v) {
+  const unsigned int count = min(*v.count, v.capacity);
+  for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
+    const uint32_t k = v.spikes[s];
+    const unsigned long long end = v.row_start[k + 1];
+    for (unsigned long long t = v.row_start[k] + threadIdx.x; t < end; t += blockDim.x) {
+      atomicAdd(v.input + v.targets[t], v.jump);
+    }
+  }
+}
+
+// Last kernel of a step: empty this step's spike lists and advance the clock.
+__global__ void finish_step(unsigned int* step_counts, int populations, StepClock* clock) {
+  for (int a = threadIdx.x; a < populations; a += blockDim.x) step_counts[a] = 0;
+  if (threadIdx.x == 0) clock->step += 1;
+}
+
+}  // namespace eisim::cuda

@@ -1,0 +1,62 @@
+#include "eisim/backend_setup.hpp"
+
+#include <cmath>
+
+#include "eisim/random.hpp"
+
+namespace eisim {
+
+MembraneConstants membrane_constants(const MembraneParams& m, double dt) {
+  return MembraneConstants{static_cast<float>(dt / m.tau_m),
+                           static_cast<float>(m.E_L),
+                           static_cast<float>(m.V_T),
+                           static_cast<float>(m.D),
+                           static_cast<float>(m.V_th),
+                           static_cast<float>(m.V_re),
+                           static_cast<float>(m.V_lb)};
+}
+
+std::vector<float> initial_potentials(const NetworkSpec& spec, int population) {
+  const PopulationSpec& pop = spec.populations[population];
+  const uint32_t stream = random_stream(RandomPurpose::initial_state, static_cast<uint32_t>(population));
+  std::vector<float> V(static_cast<size_t>(pop.size));
+  for (uint32_t j = 0; j < V.size(); ++j) {
+    const RandomWords r = random_words(spec.simulation.seed, stream, j, 0);
+    V[j] = static_cast<float>(pop.v0_low + (pop.v0_high - pop.v0_low) * uniform_open(r.w[0], r.w[1]));
+  }
+  return V;
+}
+
+std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population) {
+  const PopulationSpec& pop = spec.populations[population];
+  const uint32_t stream = random_stream(RandomPurpose::poisson, static_cast<uint32_t>(population));
+  std::vector<double> next(static_cast<size_t>(pop.size));
+  for (uint32_t j = 0; j < next.size(); ++j) {
+    next[j] = poisson_candidate_interval_ms(spec.simulation.seed, stream, j, 0, pop.rate.max_hz() / 1000.0);
+  }
+  return next;
+}
+
+std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
+  std::vector<double> accept(static_cast<size_t>(count), 0.0);
+  const double max_hz = pop.rate.max_hz();
+  if (max_hz <= 0.0) return accept;
+  for (int64_t k = 0; k < count; ++k) accept[k] = pop.rate.at_hz(static_cast<double>(first + k) * dt) / max_hz;
+  return accept;
+}
+
+std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
+  std::vector<float> current(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k) {
+    current[k] = static_cast<float>(pop.external_current.at(static_cast<double>(first + k) * dt));
+  }
+  return current;
+}
+
+int64_t jump_fixed(const ProjectionSpec& proj) { return std::llround(proj.weight / proj.tau_syn * kFixedPointOne); }
+
+float jump_float(const ProjectionSpec& proj) { return static_cast<float>(proj.weight / proj.tau_syn); }
+
+float synaptic_decay(const ProjectionSpec& proj, double dt) { return static_cast<float>(1.0 - dt / proj.tau_syn); }
+
+}  // namespace eisim

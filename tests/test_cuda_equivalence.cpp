@@ -1,0 +1,90 @@
+// The CUDA backend against the CPU reference: bit-for-bit in deterministic mode, statistically in
+// fast mode. Every test skips where no GPU can run (no device, or a build without CUDA).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "eisim/compare.hpp"
+#include "eisim/errors.hpp"
+#include "test_support.hpp"
+
+namespace eisim {
+namespace {
+
+class CudaVsCpu : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    try {
+      require_backend("cuda");
+    } catch (const RuntimeProblem& e) {
+      GTEST_SKIP() << e.what();
+    }
+  }
+  static void expect_identical(const NetworkSpec& spec, const RecordedRun& cpu, const RecordedRun& gpu) {
+    const SpikeTrainDifference d = first_difference(spec, cpu, gpu);
+    EXPECT_TRUE(d.identical) << d.detail;
+    for (size_t p = 0; p < spec.populations.size(); ++p) {
+      EXPECT_FALSE(spec.populations[p].model != NeuronModel::leaky_integrator && cpu.spikes[p].step.empty())
+          << "population " << spec.populations[p].name << " never spiked: the comparison would be empty";
+    }
+    ASSERT_EQ(cpu.traces.size(), gpu.traces.size());
+    for (size_t k = 0; k < cpu.traces.size(); ++k) {
+      EXPECT_EQ(cpu.traces[k].step, gpu.traces[k].step);
+      ASSERT_EQ(cpu.traces[k].values.size(), gpu.traces[k].values.size());
+      // Bitwise: V and currents are computed by the same float operations in the same order.
+      EXPECT_EQ(0, std::memcmp(cpu.traces[k].values.data(), gpu.traces[k].values.data(),
+                               cpu.traces[k].values.size() * sizeof(float)));
+    }
+  }
+};
+
+TEST_F(CudaVsCpu, CanonicalNetworkGivesIdenticalSpikesInDeterministicMode) {
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
+  expect_identical(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
+}
+
+TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
+  for (const auto& entry : std::filesystem::directory_iterator(test_support::source_path("configs"))) {
+    if (entry.path().extension() != ".json") continue;
+    SCOPED_TRACE(entry.path().string());
+    // 12345 steps: not a whole number of 100-step blocks, so the single-step graph runs too.
+    const NetworkSpec spec =
+        load_network_spec(entry.path().string(), {"simulation.T=1234.5", "simulation.burn_in=0"});
+    expect_identical(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
+  }
+}
+
+TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {
+  const NetworkSpec spec =
+      load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"T=3000"});
+  const RecordedRun cpu = test_support::run_collecting(spec, "cpu");
+  const RecordedRun gpu = test_support::run_collecting(spec, "cuda", AccumulationMode::fast);
+  EXPECT_EQ(gpu.report.mode, AccumulationMode::fast);
+  for (size_t p = 0; p < spec.populations.size(); ++p) {
+    SCOPED_TRACE(spec.populations[p].name);
+    // About 6·10^4 E spikes after burn-in: a relative standard error near 0.5%.
+    EXPECT_NEAR(gpu.report.populations[p].rate_hz / cpu.report.populations[p].rate_hz, 1.0, 0.02);
+    ASSERT_TRUE(cpu.report.populations[p].cv_isi && gpu.report.populations[p].cv_isi);
+    EXPECT_NEAR(*gpu.report.populations[p].cv_isi / *cpu.report.populations[p].cv_isi, 1.0, 0.05);
+  }
+}
+
+TEST_F(CudaVsCpu, ANetworkThatWillNotFitOnTheGpuIsRefusedBeforeAnyWork) {
+  const NetworkSpec spec =
+      load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=100000", "p=0.001"});
+  RunOptions options;
+  options.backend = "cuda";
+  options.backend_options.block_steps = 1000000;  // spike buffers of 8 bytes * 1.2e5 neurons * 1e6 steps
+  try {
+    run_simulation(spec, options);
+    FAIL() << "expected the run to be refused";
+  } catch (const RuntimeProblem& e) {
+    EXPECT_NE(std::string(e.what()).find("will not fit on the GPU"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("free"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace eisim
