@@ -48,6 +48,10 @@ class CudaBackend final : public Backend {
   AccumulationMode mode() const override { return options_.mode; }
   std::string device() const override { return cuda_device_description(); }
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
+  std::vector<float> weights(int projection) const override {  // static: plastic ones are refused
+    return std::vector<float>(projections_[projection].targets.size(),
+                              static_cast<float>(spec_.projections[projection].weight));
+  }
 
  private:
   struct MembraneState {

@@ -10,9 +10,10 @@
 
 namespace eisim {
 
-void BlockOutput::reset(size_t n_populations, size_t n_traces) {
-  spikes.assign(n_populations, SpikeRecord{});
-  traces.assign(n_traces, TraceRecord{});
+void BlockOutput::reset(const NetworkSpec& spec) {
+  spikes.assign(spec.populations.size(), SpikeRecord{});
+  traces.assign(spec.recording.traces.size(), TraceRecord{});
+  weights.assign(spec.recording.weights.size(), WeightRecord{});
 }
 
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post) {
@@ -39,8 +40,16 @@ void require_backend(const std::string& name) {
   throw RuntimeProblem("--backend " + name + ": unknown backend (known: cpu, cuda)");
 }
 
-void require_memory([[maybe_unused]] const std::string& name, const NetworkSpec& spec,
+void require_runnable([[maybe_unused]] const std::string& name, const NetworkSpec& spec,
                     [[maybe_unused]] const BackendOptions& options) {
+  if (name == "cuda") {
+    for (const ProjectionSpec& proj : spec.projections) {
+      if (proj.plasticity) {
+        throw RuntimeProblem("--backend cuda: plasticity (projections." + proj.name +
+                             ") runs on the CPU backend only so far; use --backend cpu");
+      }
+    }
+  }
   check_host_memory(spec);
 #if defined(EISIM_WITH_CUDA)
   if (name == "cuda") check_device_memory(spec, options);

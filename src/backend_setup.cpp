@@ -1,5 +1,6 @@
 #include "eisim/backend_setup.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "eisim/random.hpp"
@@ -58,5 +59,22 @@ int64_t jump_fixed(const ProjectionSpec& proj) { return std::llround(proj.weight
 float jump_float(const ProjectionSpec& proj) { return static_cast<float>(proj.weight / proj.tau_syn); }
 
 float synaptic_decay(const ProjectionSpec& proj, double dt) { return static_cast<float>(1.0 - dt / proj.tau_syn); }
+
+PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt) {
+  const PlasticitySpec& p = *proj.plasticity;
+  return PlasticityConstants{static_cast<float>(p.eta),
+                             static_cast<float>(2.0 * p.r0_hz / 1000.0),
+                             static_cast<float>(1.0 - dt / p.tau_y),
+                             static_cast<float>(1.0 / p.tau_y),
+                             p.clip_at_zero,
+                             kFixedPointOne / proj.tau_syn};
+}
+
+std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {
+  std::vector<uint64_t> sample;
+  const uint64_t n = std::min<uint64_t>(synapses, static_cast<uint64_t>(count));
+  for (uint64_t k = 0; k < n; ++k) sample.push_back(k * synapses / n);
+  return sample;
+}
 
 }  // namespace eisim

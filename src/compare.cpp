@@ -23,6 +23,7 @@ RecordedRun record_run(const NetworkSpec& spec, const RunOptions& options) {
   RecordedRun run;
   run.spikes.resize(spec.populations.size());
   run.traces.resize(spec.recording.traces.size());
+  run.weights.resize(spec.recording.weights.size());
   run.report = run_simulation(spec, options, [&](const BlockOutput& block) {
     for (size_t a = 0; a < block.spikes.size(); ++a) {
       append(run.spikes[a].step, block.spikes[a].step);
@@ -31,6 +32,11 @@ RecordedRun record_run(const NetworkSpec& spec, const RunOptions& options) {
     for (size_t k = 0; k < block.traces.size(); ++k) {
       append(run.traces[k].step, block.traces[k].step);
       append(run.traces[k].values, block.traces[k].values);
+    }
+    for (size_t k = 0; k < block.weights.size(); ++k) {
+      append(run.weights[k].step, block.weights[k].step);
+      append(run.weights[k].mean, block.weights[k].mean);
+      append(run.weights[k].sample, block.weights[k].sample);
     }
   });
   return run;
@@ -69,6 +75,7 @@ nlohmann::ordered_json compare_backends(const NetworkSpec& spec, const RunOption
   RunOptions candidate = other;
   candidate.out_dir.clear();
   require_backend(candidate.backend);  // before the CPU spends its time
+  require_runnable(candidate.backend, spec, candidate.backend_options);
   const RecordedRun cpu = record_run(spec, reference);
   const RecordedRun gpu = record_run(spec, candidate);
 

@@ -306,6 +306,30 @@ int find_population(const std::vector<PopulationSpec>& pops, const std::string& 
   throw ConfigError(field + ": unknown population '" + name + "' (populations: " + join(names) + ")");
 }
 
+PlasticitySpec read_plasticity(const Fields& projection, const PopulationSpec& pre, const PopulationSpec& post) {
+  for (const PopulationSpec* pop : {&pre, &post}) {
+    if (pop->model != NeuronModel::eif && pop->model != NeuronModel::lif) {
+      throw ConfigError(projection.field("plasticity") + ": needs spiking (eif or lif) populations on both sides, and '" +
+                        pop->name + "' is " + model_name(pop->model));
+    }
+  }
+  const Fields f(projection.raw("plasticity"), projection.field("plasticity"), projection.params(),
+                 {"eta", "r0_hz", "tau_y", "clip_at_zero"});
+  PlasticitySpec spec;
+  spec.eta = f.number("eta");
+  f.require(spec.eta >= 0, "eta", "must be >= 0", spec.eta);
+  spec.r0_hz = f.number("r0_hz");
+  f.require(spec.r0_hz >= 0, "r0_hz", "must be >= 0 Hz", spec.r0_hz);
+  spec.tau_y = f.number("tau_y");
+  f.require(spec.tau_y > 0, "tau_y", "must be > 0 ms", spec.tau_y);
+  if (f.has("clip_at_zero")) {
+    const Json& clip = f.raw("clip_at_zero");
+    if (!clip.is_boolean()) throw ConfigError(f.field("clip_at_zero") + ": expected true or false, got " + show(clip));
+    spec.clip_at_zero = clip.get<bool>();
+  }
+  return spec;
+}
+
 std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& params,
                                              const std::vector<PopulationSpec>& pops) {
   std::vector<ProjectionSpec> projections;
@@ -314,7 +338,8 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
   if (!list.is_array()) throw ConfigError("projections: expected an array");
   for (size_t k = 0; k < list.size(); ++k) {
     const std::string where = "projections[" + std::to_string(k) + "]";
-    const Fields f(list[k], where, params, {"name", "pre", "post", "rule", "p", "K", "weight", "tau_syn"});
+    const std::vector<std::string> keys{"name", "pre", "post", "rule", "p", "K", "weight", "tau_syn", "plasticity"};
+    const Fields f(list[k], where, params, keys);
     ProjectionSpec proj;
     proj.pre = find_population(pops, f.text("pre"), f.field("pre"));
     proj.post = find_population(pops, f.text("post"), f.field("post"));
@@ -322,8 +347,7 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
     for (const auto& other : projections) {
       if (other.name == proj.name) throw ConfigError(where + ": the name '" + proj.name + "' is used twice");
     }
-    const Fields g(list[k], "projections." + proj.name, params,
-                   {"name", "pre", "post", "rule", "p", "K", "weight", "tau_syn"});
+    const Fields g(list[k], "projections." + proj.name, params, keys);
     if (pops[proj.post].model == NeuronModel::poisson) {
       throw ConfigError(g.field("post") + ": '" + pops[proj.post].name + "' is a Poisson population and takes no input");
     }
@@ -352,16 +376,45 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
     proj.weight = g.number("weight");
     proj.tau_syn = g.number("tau_syn");
     g.require(proj.tau_syn > 0, "tau_syn", "must be > 0 ms", proj.tau_syn);
+    if (g.has("plasticity")) proj.plasticity = read_plasticity(g, pops[proj.pre], pops[proj.post]);
     projections.push_back(proj);
   }
   return projections;
 }
 
+std::vector<WeightRecordingSpec> read_weight_recordings(const Fields& f, const std::vector<ProjectionSpec>& projections,
+                                                        const SimulationSpec& sim) {
+  std::vector<WeightRecordingSpec> out;
+  const Json& list = f.raw("weights");
+  if (!list.is_array()) throw ConfigError("recording.weights: expected an array");
+  for (size_t k = 0; k < list.size(); ++k) {
+    const Fields g(list[k], "recording.weights[" + std::to_string(k) + "]", f.params(),
+                   {"projection", "every_steps", "sample"});
+    WeightRecordingSpec w;
+    const std::string name = g.text("projection");
+    const auto it = std::find_if(projections.begin(), projections.end(),
+                                 [&](const ProjectionSpec& p) { return p.name == name; });
+    if (it == projections.end()) throw ConfigError(g.field("projection") + ": no projection named '" + name + "'");
+    if (!it->plasticity) throw ConfigError(g.field("projection") + ": '" + name + "' is not plastic");
+    w.projection = static_cast<int>(it - projections.begin());
+    w.every_steps = g.whole("every_steps", 1, std::max<int64_t>(1, sim.n_steps() / 100));
+    g.require(w.every_steps <= sim.n_steps(), "every_steps", "must not exceed the number of steps",
+              static_cast<double>(w.every_steps));
+    w.sample = g.whole("sample", 0, 10);
+    out.push_back(w);
+  }
+  return out;
+}
+
 RecordingSpec read_recording(const Json& config, Parameters& params, const std::vector<PopulationSpec>& pops,
-                             const SimulationSpec& sim) {
+                             const std::vector<ProjectionSpec>& projections, const SimulationSpec& sim) {
   RecordingSpec rec;
+  rec.rate_window_ms = std::max(100.0, sim.t_ms / 50.0);
   if (!config.contains("recording")) return rec;
-  const Fields f(config.at("recording"), "recording", params, {"spikes", "traces"});
+  const Fields f(config.at("recording"), "recording", params, {"spikes", "traces", "weights", "rate_window_ms"});
+  if (f.has("weights")) rec.weights = read_weight_recordings(f, projections, sim);
+  rec.rate_window_ms = f.number("rate_window_ms", rec.rate_window_ms);
+  f.require(rec.rate_window_ms >= sim.dt_ms, "rate_window_ms", "must be at least dt", rec.rate_window_ms);
   if (f.has("spikes")) {
     const Json& names = f.raw("spikes");
     if (!names.is_array()) throw ConfigError("recording.spikes: expected an array of population names");
@@ -428,7 +481,7 @@ NetworkSpec read_spec(Json& config, const std::vector<std::string>& overrides) {
   spec.simulation = read_simulation(config, params);
   spec.populations = read_populations(config, params);
   spec.projections = read_projections(config, params, spec.populations);
-  spec.recording = read_recording(config, params, spec.populations, spec.simulation);
+  spec.recording = read_recording(config, params, spec.populations, spec.projections, spec.simulation);
   return spec;
 }
 

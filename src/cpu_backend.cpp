@@ -9,6 +9,36 @@
 #include "eisim/random.hpp"
 
 namespace eisim {
+namespace {
+
+CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c, int projection) {
+  const ProjectionSpec& proj = spec.projections[projection];
+  const size_t n_pre = static_cast<size_t>(spec.populations[proj.pre].size);
+  const size_t n_post = static_cast<size_t>(spec.populations[proj.post].size);
+  CpuBackend::Plastic p;
+  p.projection = projection;
+  p.constants = plasticity_constants(proj, spec.simulation.dt_ms);
+  p.weight.assign(c.synapse_count(), static_cast<float>(proj.weight));
+  p.y_pre.assign(n_pre, 0.0f);
+  p.y_post.assign(n_post, 0.0f);
+  // Counting sort of the synapses by postsynaptic neuron.
+  p.incoming_start.assign(n_post + 1, 0);
+  for (uint32_t target : c.targets) ++p.incoming_start[target + 1];
+  for (size_t j = 0; j < n_post; ++j) p.incoming_start[j + 1] += p.incoming_start[j];
+  p.incoming.resize(c.synapse_count());
+  p.incoming_pre.resize(c.synapse_count());
+  std::vector<uint64_t> fill(p.incoming_start.begin(), p.incoming_start.end() - 1);
+  for (uint32_t k = 0; k < n_pre; ++k) {
+    for (uint64_t s = c.row_start[k]; s < c.row_start[k + 1]; ++s) {
+      const uint64_t slot = fill[c.targets[s]]++;
+      p.incoming[slot] = s;
+      p.incoming_pre[slot] = k;
+    }
+  }
+  return p;
+}
+
+}  // namespace
 CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
     : spec_(spec), net_(net), pops_(spec.populations.size()) {
   const double dt = spec.simulation.dt_ms;
@@ -30,11 +60,18 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
           Channel{synaptic_decay(spec.projections[k], dt), std::vector<float>(n, 0.0f), std::vector<int64_t>(n, 0)});
     }
   }
+  plastic_of_projection_.assign(spec.projections.size(), -1);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    if (!spec.projections[k].plasticity) continue;
+    plastic_of_projection_[k] = static_cast<int>(plastic_.size());
+    plastic_.push_back(make_plastic(spec, net.projections[k], static_cast<int>(k)));
+  }
   std::vector<int> channels_so_far(pops_.size(), 0);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const ProjectionSpec& proj = spec.projections[k];
+    const Plastic* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
     pops_[proj.pre].outgoing.push_back(
-        Outgoing{static_cast<int>(k), proj.post, channels_so_far[proj.post]++, jump_fixed(proj)});
+        Outgoing{static_cast<int>(k), proj.post, channels_so_far[proj.post]++, jump_fixed(proj), plastic});
   }
 }
 
@@ -141,12 +178,61 @@ void CpuBackend::deliver(const PopulationState& pre) {
   for (const Outgoing& o : pre.outgoing) {
     const Connectivity& c = net_.projections[o.projection];
     int64_t* input = pops_[o.post].channels[o.channel].input.data();
-    const int64_t jump = o.jump_fixed;
+    const uint32_t* targets = c.targets.data();
     for (uint32_t k : pre.spiking) {
-      const uint32_t* end = c.targets.data() + c.row_start[k + 1];
-      for (const uint32_t* target = c.targets.data() + c.row_start[k]; target != end; ++target) input[*target] += jump;
+      const uint64_t begin = c.row_start[k], end = c.row_start[k + 1];
+      if (o.plastic) {
+        const float* weight = o.plastic->weight.data();
+        for (uint64_t s = begin; s < end; ++s) input[targets[s]] += plastic_jump_fixed(weight[s], o.plastic->constants);
+      } else {
+        for (uint64_t s = begin; s < end; ++s) input[targets[s]] += o.jump_fixed;
+      }
     }
   }
+}
+
+// Traces decay over the step; then presynaptic spikes update their rows with the postsynaptic
+// traces and enter their own trace; then postsynaptic spikes update their columns with the
+// (now current) presynaptic traces and enter theirs. So a pair of spikes in the same step
+// changes the weight by 2 eta r0 - eta / tau_y, the Delta t = 0 limit of the book's window.
+void CpuBackend::apply_plasticity(Plastic& p) {
+  const ProjectionSpec& proj = spec_.projections[p.projection];
+  const Connectivity& c = net_.projections[p.projection];
+  const PlasticityConstants& k = p.constants;
+  for (float& y : p.y_pre) y *= k.trace_decay;
+  for (float& y : p.y_post) y *= k.trace_decay;
+  for (uint32_t i : pops_[proj.pre].spiking) {
+    for (uint64_t s = c.row_start[i]; s < c.row_start[i + 1]; ++s) {
+      p.weight[s] = after_presynaptic_spike(p.weight[s], p.y_post[c.targets[s]], k);
+    }
+    p.y_pre[i] += k.trace_jump;
+  }
+  for (uint32_t j : pops_[proj.post].spiking) {
+    for (uint64_t m = p.incoming_start[j]; m < p.incoming_start[j + 1]; ++m) {
+      p.weight[p.incoming[m]] = after_postsynaptic_spike(p.weight[p.incoming[m]], p.y_pre[p.incoming_pre[m]], k);
+    }
+    p.y_post[j] += k.trace_jump;
+  }
+}
+
+void CpuBackend::record_weights(int64_t step, BlockOutput& out) const {
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
+    const WeightRecordingSpec& w = spec_.recording.weights[r];
+    if (step % w.every_steps != 0) continue;
+    const std::vector<float>& weight = plastic_[plastic_of_projection_[w.projection]].weight;
+    double sum = 0;
+    for (float J : weight) sum += J;
+    WeightRecord& record = out.weights[r];
+    record.step.push_back(step);
+    record.mean.push_back(weight.empty() ? 0.0 : sum / static_cast<double>(weight.size()));
+    for (uint64_t s : weight_sample(weight.size(), w.sample)) record.sample.push_back(weight[s]);
+  }
+}
+
+std::vector<float> CpuBackend::weights(int projection) const {
+  if (plastic_of_projection_[projection] >= 0) return plastic_[plastic_of_projection_[projection]].weight;
+  return std::vector<float>(net_.projections[projection].synapse_count(),
+                            static_cast<float>(spec_.projections[projection].weight));
 }
 
 void CpuBackend::advance(int64_t first_step, int64_t count, BlockOutput& out) {
@@ -155,6 +241,7 @@ void CpuBackend::advance(int64_t first_step, int64_t count, BlockOutput& out) {
       if (spec_.populations[a].model != NeuronModel::poisson) update_currents(pops_[a], spec_.populations[a], step);
     }
     record_traces(step, out);
+    record_weights(step, out);
     for (size_t a = 0; a < pops_.size(); ++a) {
       if (spec_.populations[a].model == NeuronModel::poisson) {
         emit_poisson(pops_[a], static_cast<int>(a), step);
@@ -169,6 +256,7 @@ void CpuBackend::advance(int64_t first_step, int64_t count, BlockOutput& out) {
       record.step.insert(record.step.end(), pop.spiking.size(), step);
       record.neuron.insert(record.neuron.end(), pop.spiking.begin(), pop.spiking.end());
     }
+    for (Plastic& p : plastic_) apply_plasticity(p);
   }
 }
 

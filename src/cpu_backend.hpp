@@ -10,11 +10,23 @@ namespace eisim {
 
 class CpuBackend : public Backend {
  public:
+  // A plastic projection's weights, traces, and the postsynaptic-major index that lets a
+  // postsynaptic spike reach its incoming synapses without scanning the matrix.
+  struct Plastic {
+    int projection;
+    PlasticityConstants constants;
+    std::vector<float> weight;            // per synapse, presynaptic-major
+    std::vector<uint64_t> incoming_start;  // synapses onto post neuron j: incoming[incoming_start[j] ..]
+    std::vector<uint64_t> incoming;        // synapse index
+    std::vector<uint32_t> incoming_pre;    // its presynaptic neuron
+    std::vector<float> y_pre, y_post;      // eligibility traces
+  };
   CpuBackend(const NetworkSpec& spec, const Network& net);
   std::string name() const override { return "cpu"; }
   AccumulationMode mode() const override { return AccumulationMode::deterministic; }
   std::string device() const override;
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
+  std::vector<float> weights(int projection) const override;
 
  private:
   // One synaptic current of a population: the input of one incoming projection.
@@ -28,7 +40,8 @@ class CpuBackend : public Backend {
     int projection;
     int post;
     int channel;
-    int64_t jump_fixed;  // J / tau_syn in fixed point
+    int64_t jump_fixed;     // J / tau_syn in fixed point, for a static projection
+    const Plastic* plastic;  // per-synapse weights instead, or null
   };
   struct PopulationState {
     MembraneConstants constants;
@@ -48,10 +61,14 @@ class CpuBackend : public Backend {
   void update_membranes(PopulationState& pop, const PopulationSpec& spec);
   void emit_poisson(PopulationState& pop, int index, int64_t step);
   void deliver(const PopulationState& pre);
+  void apply_plasticity(Plastic& p);
+  void record_weights(int64_t step, BlockOutput& out) const;
 
   const NetworkSpec& spec_;
   const Network& net_;
   std::vector<PopulationState> pops_;
+  std::vector<Plastic> plastic_;         // one per plastic projection
+  std::vector<int> plastic_of_projection_;  // -1 for static projections
 };
 
 }  // namespace eisim

@@ -1,6 +1,10 @@
 #include "eisim/output_writer.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+
+#include "eisim/backend_setup.hpp"
 
 #include "eisim/errors.hpp"
 
@@ -22,8 +26,21 @@ std::string current_label(const NetworkSpec& spec, int post, int channel) {
   return name;
 }
 
+std::string projection_file_label(const ProjectionSpec& proj) {
+  std::string label;
+  for (size_t k = 0; k < proj.name.size(); ++k) {
+    if (proj.name.compare(k, 2, "->") == 0) {
+      label += "_to_";
+      ++k;
+    } else {
+      label += std::isalnum(static_cast<unsigned char>(proj.name[k])) ? proj.name[k] : '_';
+    }
+  }
+  return label;
+}
+
 OutputWriter::OutputWriter(const NetworkSpec& spec, const std::string& dir)
-    : spec_(spec), spike_slot_(spec.populations.size(), -1) {
+    : spec_(spec), spike_slot_(spec.populations.size(), -1), dir_(dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw RuntimeProblem("--out " + dir + ": cannot create the folder (" + ec.message() + ")");
@@ -53,6 +70,27 @@ OutputWriter::OutputWriter(const NetworkSpec& spec, const std::string& dir)
     trace_files_.push_back(std::move(files));
   }
   thread_ = std::thread([this] { run(); });
+}
+
+void OutputWriter::open_weight_files(const Network& net) {
+  for (const WeightRecordingSpec& w : spec_.recording.weights) {
+    const Connectivity& c = net.projections[w.projection];
+    std::vector<int32_t> pre, post;
+    for (uint64_t s : weight_sample(c.synapse_count(), w.sample)) {
+      pre.push_back(static_cast<int32_t>(std::upper_bound(c.row_start.begin(), c.row_start.end(), s) -
+                                         c.row_start.begin() - 1));
+      post.push_back(static_cast<int32_t>(c.targets[s]));
+    }
+    const std::string prefix = projection_file_label(spec_.projections[w.projection]) + "_weights";
+    auto path = [&](const std::string& suffix) {
+      files_.push_back(prefix + suffix);
+      return (std::filesystem::path(dir_) / (prefix + suffix)).string();
+    };
+    write_npy(path("_sample_pre.npy"), pre);
+    write_npy(path("_sample_post.npy"), post);
+    weight_files_.push_back(WeightFiles{NpyWriter::of<double>(path("_t.npy")), NpyWriter::of<double>(path("_mean.npy")),
+                                        NpyWriter::of<float>(path("_sample.npy"), pre.size())});
+  }
 }
 
 OutputWriter::~OutputWriter() {
@@ -87,6 +125,11 @@ void OutputWriter::finish() {
   for (auto& files : trace_files_) {
     files.t.close();
     for (auto& column : files.columns) column.close();
+  }
+  for (auto& files : weight_files_) {
+    files.t.close();
+    files.mean.close();
+    files.sample.close();
   }
 }
 
@@ -141,6 +184,15 @@ void OutputWriter::write(const BlockOutput& block) {
       }
       files.columns[c].append(column.data(), column.size());
     }
+  }
+  for (size_t k = 0; k < block.weights.size(); ++k) {
+    const WeightRecord& record = block.weights[k];
+    WeightFiles& files = weight_files_[k];
+    times.resize(record.step.size());
+    for (size_t s = 0; s < times.size(); ++s) times[s] = static_cast<double>(record.step[s]) * dt;
+    files.t.append(times.data(), times.size());
+    files.mean.append(record.mean.data(), record.mean.size());
+    files.sample.append(record.sample.data(), record.sample.size());
   }
 }
 

@@ -18,7 +18,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer) {
   // Refuse what cannot run before any file is written or synapse built.
   require_backend(options.backend);
-  require_memory(options.backend, spec, options.backend_options);
+  require_runnable(options.backend, spec, options.backend_options);
   RunReport report;
   report.threads = std::max(1, options.threads);
   std::unique_ptr<OutputWriter> writer;
@@ -28,6 +28,7 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   const Network net = build_network(spec, report.threads);
   std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, options.backend_options);
   report.build_s = seconds_since(build_start);
+  if (writer) writer->open_weight_files(net);
   report.backend = backend->name();
   report.mode = backend->mode();
   report.device = backend->device();
@@ -42,7 +43,7 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   for (int64_t first = 0; first < n_steps; first += block) {
     const int64_t count = std::min(block, n_steps - first);
     BlockOutput out;
-    out.reset(spec.populations.size(), spec.recording.traces.size());
+    out.reset(spec);
     backend->advance(first, count, out);
     statistics.add(out);
     if (observer) observer(out);

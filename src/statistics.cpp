@@ -11,6 +11,8 @@ SpikeStatistics::SpikeStatistics(const NetworkSpec& spec)
                                                1e-9))),
       totals_(spec.populations.size(), 0),
       neurons_(spec.populations.size()) {
+  const auto rate_windows = static_cast<size_t>(std::ceil(spec.simulation.t_ms / spec.recording.rate_window_ms - 1e-9));
+  window_counts_.assign(spec.populations.size(), std::vector<uint64_t>(rate_windows, 0));
   for (size_t a = 0; a < neurons_.size(); ++a) {
     const size_t n = static_cast<size_t>(spec.populations[a].size);
     PerNeuron& s = neurons_[a];
@@ -32,6 +34,11 @@ void SpikeStatistics::add(const BlockOutput& block) {
     const SpikeRecord& record = block.spikes[a];
     PerNeuron& s = neurons_[a];
     totals_[a] += record.step.size();
+    std::vector<uint64_t>& windows = window_counts_[a];
+    for (int64_t step : record.step) {  // by the step's start time t_n
+      const auto w = static_cast<size_t>(static_cast<double>(step) * dt / spec_.recording.rate_window_ms);
+      ++windows[std::min(w, windows.size() - 1)];
+    }
     for (size_t k = 0; k < record.step.size(); ++k) {
       const double t = static_cast<double>(record.step[k] + 1) * dt;
       if (t <= burn_in) continue;
@@ -85,6 +92,11 @@ PopulationStatistics SpikeStatistics::population(int index) const {
     }
   }
   out.rate_hz = counted / (n * duration_s);
+  const double window = spec_.recording.rate_window_ms;
+  for (size_t w = 0; w < window_counts_[index].size(); ++w) {
+    const double length_ms = std::min(window, spec_.simulation.t_ms - static_cast<double>(w) * window);
+    out.rate_hz_windows.push_back(static_cast<double>(window_counts_[index][w]) / (n * length_ms / 1000.0));
+  }
   if (cv_neurons > 0) out.cv_isi = cv_sum / static_cast<double>(cv_neurons);
   if (fano_neurons > 0) out.fano = fano_sum / static_cast<double>(fano_neurons);
   return out;

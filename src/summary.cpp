@@ -30,6 +30,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["build_s"] = report.build_s;
   s["wall_s"] = report.wall_s;
   s["wall_s_per_simulated_s"] = report.wall_s / (spec.simulation.t_ms / 1000.0);
+  s["rate_window_ms"] = spec.recording.rate_window_ms;
 
   const std::vector<int>& recorded = spec.recording.spike_populations;
   nlohmann::ordered_json pops = nlohmann::ordered_json::object();
@@ -42,6 +43,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
     p["cv_isi"] = optional_number(stats.cv_isi);
     p["fano"] = optional_number(stats.fano);
     p["spikes"] = stats.spikes;
+    p["rate_hz_windows"] = stats.rate_hz_windows;
     p["recorded"] = std::find(recorded.begin(), recorded.end(), static_cast<int>(a)) != recorded.end();
     pops[spec.populations[a].name] = p;
   }

@@ -25,10 +25,19 @@ struct TraceRecord {
   std::vector<float> values;
 };
 
+// Samples of one WeightRecordingSpec, taken at the start of step n (the weights at t_n):
+// the mean over all synapses, and the sampled synapses' weights (see weight_sample()).
+struct WeightRecord {
+  std::vector<int64_t> step;
+  std::vector<double> mean;
+  std::vector<float> sample;
+};
+
 struct BlockOutput {
-  std::vector<SpikeRecord> spikes;  // one per population
-  std::vector<TraceRecord> traces;  // one per TraceSpec
-  void reset(size_t n_populations, size_t n_traces);
+  std::vector<SpikeRecord> spikes;    // one per population
+  std::vector<TraceRecord> traces;    // one per TraceSpec
+  std::vector<WeightRecord> weights;  // one per WeightRecordingSpec
+  void reset(const NetworkSpec& spec);
 };
 
 // deterministic: synaptic input summed in 64-bit fixed point, so spikes do not depend on the
@@ -51,14 +60,17 @@ class Backend {
   virtual std::string device() const = 0;  // what computes: the CPU model, the GPU's name
   // Simulates steps [first_step, first_step + count), appending what they produce to `out`.
   virtual void advance(int64_t first_step, int64_t count, BlockOutput& out) = 0;
+  // Current weights of projection k, one per synapse in presynaptic-major order.
+  virtual std::vector<float> weights(int projection) const = 0;
 };
 
 // Throws RuntimeProblem, saying why, when backend `name` ("cpu", "cuda") cannot run here.
 void require_backend(const std::string& name);
 
-// Throws RuntimeProblem, with the estimate and what is free, when the network will not fit in
-// host memory or (for "cuda") on the GPU. Cheap: it uses expected synapse counts.
-void require_memory(const std::string& name, const NetworkSpec& spec, const BackendOptions& options);
+// Throws RuntimeProblem when backend `name` cannot run this network here: a feature it lacks, or
+// not enough host memory or (for "cuda") GPU memory, naming the estimate and what is free.
+// Cheap: it uses expected synapse counts.
+void require_runnable(const std::string& name, const NetworkSpec& spec, const BackendOptions& options);
 
 // "cpu" or "cuda"; throws RuntimeProblem when the backend is not available here.
 std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec& spec, const Network& net,

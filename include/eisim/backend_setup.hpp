@@ -31,4 +31,11 @@ float jump_float(const ProjectionSpec& proj);
 // 1 - dt / tau_syn: one Euler step of a synaptic current's decay.
 float synaptic_decay(const ProjectionSpec& proj, double dt);
 
+// The constants of a plastic projection's rule.
+PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt);
+
+// The synapses whose weights are sampled for recording: `count` indices evenly spaced in
+// presynaptic-major order (fewer when the projection has fewer synapses).
+std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count);
+
 }  // namespace eisim

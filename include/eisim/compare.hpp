@@ -15,6 +15,7 @@ struct RecordedRun {
   RunReport report;
   std::vector<SpikeRecord> spikes;  // per population
   std::vector<TraceRecord> traces;  // per TraceSpec
+  std::vector<WeightRecord> weights;  // per WeightRecordingSpec
 };
 
 RecordedRun record_run(const NetworkSpec& spec, const RunOptions& options);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,16 @@ struct PopulationSpec {
 
 enum class ConnectionRule { probability, fixed_indegree, all_to_all };
 
+// Inhibitory homeostatic plasticity (book Eq. 4.1/4.2): eligibility traces tau_y dy/dt = -y + S of
+// the pre- and postsynaptic neurons; a presynaptic spike changes each of its synapses by
+// -eta (y_post - 2 r0), a postsynaptic spike each of its synapses by -eta y_pre.
+struct PlasticitySpec {
+  double eta = 0.0;     // learning rate, mV·ms per (spikes/ms)
+  double r0_hz = 0.0;   // target rate of the postsynaptic neurons
+  double tau_y = 0.0;   // ms
+  bool clip_at_zero = false;  // keep every weight <= 0
+};
+
 struct ProjectionSpec {
   std::string name;  // "pre->post" unless given
   int pre = 0, post = 0;  // population indices
@@ -62,6 +73,7 @@ struct ProjectionSpec {
   int64_t indegree = 0;     // fixed_indegree rule
   double weight = 0.0;      // J, mV·ms: a presynaptic spike adds J / tau_syn to the current
   double tau_syn = 0.0;     // ms
+  std::optional<PlasticitySpec> plasticity;
   // Expected number of inputs a postsynaptic neuron gets (N_pre p, K, or N_pre).
   double mean_indegree(int64_t n_pre) const;
 };
@@ -72,9 +84,18 @@ struct TraceSpec {
   int64_t every_steps = 1;
 };
 
+// Weights of a plastic projection: their mean and a fixed sample every `every_steps` steps.
+struct WeightRecordingSpec {
+  int projection = 0;
+  int64_t every_steps = 1;
+  int64_t sample = 0;  // synapses sampled, evenly spaced in presynaptic-major order
+};
+
 struct RecordingSpec {
   std::vector<int> spike_populations;
   std::vector<TraceSpec> traces;
+  std::vector<WeightRecordingSpec> weights;
+  double rate_window_ms = 0.0;  // population rates per window in the summary
 };
 
 struct SimulationSpec {

@@ -3,6 +3,7 @@
 // depend on the order in which spikes are added.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "eisim/detmath.hpp"
@@ -62,6 +63,38 @@ EISIM_HD bool poisson_candidate_accepted(uint64_t seed, uint32_t stream, uint32_
                                          double acceptance) {
   const RandomWords r = random_words(seed, stream, neuron, candidate);
   return uniform_open(r.w[2], r.w[3]) < acceptance;
+}
+
+// Inhibitory homeostatic plasticity (book Eq. 4.1/4.2) of one projection, in float.
+struct PlasticityConstants {
+  float eta;
+  float two_r0;       // 2 r0, spikes/ms
+  float trace_decay;  // 1 - dt / tau_y: one Euler step of tau_y dy/dt = -y
+  float trace_jump;   // 1 / tau_y: what a spike adds to its neuron's trace
+  bool clip_at_zero;
+  double fixed_scale;  // 2^32 / tau_syn: a weight's jump J / tau_syn in fixed point
+};
+
+EISIM_HD float clip_weight(float J, const PlasticityConstants& c) { return c.clip_at_zero && J > 0.0f ? 0.0f : J; }
+
+// A presynaptic spike: J -= eta (y_post - 2 r0).
+EISIM_HD float after_presynaptic_spike(float J, float y_post, const PlasticityConstants& c) {
+  return clip_weight(J - c.eta * (y_post - c.two_r0), c);
+}
+
+// A postsynaptic spike: J -= eta y_pre.
+EISIM_HD float after_postsynaptic_spike(float J, float y_pre, const PlasticityConstants& c) {
+  return clip_weight(J - c.eta * y_pre, c);
+}
+
+// The fixed-point jump of a synapse with weight J (rounded to nearest, ties to even, on both sides).
+EISIM_HD int64_t plastic_jump_fixed(float J, const PlasticityConstants& c) {
+  const double scaled = static_cast<double>(J) * c.fixed_scale;
+#if defined(__CUDA_ARCH__)
+  return __double2ll_rn(scaled);
+#else
+  return static_cast<int64_t>(std::nearbyint(scaled));
+#endif
 }
 
 }  // namespace eisim

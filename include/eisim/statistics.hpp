@@ -16,6 +16,7 @@ struct PopulationStatistics {
   double rate_hz = 0.0;           // after burn-in, averaged over neurons
   std::optional<double> cv_isi;   // mean over neurons with >= 5 spikes after burn-in
   std::optional<double> fano;     // mean over neurons of var/mean of 100 ms spike counts
+  std::vector<double> rate_hz_windows;  // over consecutive windows of recording.rate_window_ms from t = 0
 };
 
 class SpikeStatistics {
@@ -39,6 +40,7 @@ class SpikeStatistics {
   const NetworkSpec& spec_;
   int64_t windows_;  // whole Fano windows between burn-in and T
   std::vector<uint64_t> totals_;
+  std::vector<std::vector<uint64_t>> window_counts_;  // per population, per rate window
   std::vector<PerNeuron> neurons_;
 };
 
