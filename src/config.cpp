@@ -398,8 +398,6 @@ std::vector<WeightRecordingSpec> read_weight_recordings(const Fields& f, const s
     if (!it->plasticity) throw ConfigError(g.field("projection") + ": '" + name + "' is not plastic");
     w.projection = static_cast<int>(it - projections.begin());
     w.every_steps = g.whole("every_steps", 1, std::max<int64_t>(1, sim.n_steps() / 100));
-    g.require(w.every_steps <= sim.n_steps(), "every_steps", "must not exceed the number of steps",
-              static_cast<double>(w.every_steps));
     w.sample = g.whole("sample", 0, 10);
     out.push_back(w);
   }
@@ -454,8 +452,6 @@ RecordingSpec read_recording(const Json& config, Parameters& params, const std::
         trace.neurons.push_back(static_cast<int64_t>(value));
       }
       trace.every_steps = g.whole("every_steps", 1, 1);
-      g.require(trace.every_steps <= sim.n_steps(), "every_steps", "must not exceed the number of steps",
-                static_cast<double>(trace.every_steps));
       rec.traces.push_back(trace);
     }
   }

@@ -418,6 +418,66 @@ TEST(ConfigErrors, TraceOfPoissonPopulation) {
                       {"recording.traces[0].population", "Poisson"});
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Plasticity and weight recording
+
+Json plasticity_block() { return Json::parse(R"({"eta": 1, "r0_hz": 10, "tau_y": 200})"); }
+
+TEST(ConfigErrors, PlasticityAcceptedOnInhibitoryToExcitatory) {
+  const auto spec = eisim::parse_network_spec(modified([](Json& c) {
+    projection(c, "I", "E")["plasticity"] = plasticity_block();
+    c["recording"]["weights"] = Json::parse(R"([{"projection": "I->E", "every_steps": 5, "sample": 3}])");
+  }));
+  ASSERT_TRUE(spec.projections[1].plasticity);
+  EXPECT_EQ(spec.projections[1].plasticity->tau_y, 200.0);
+  EXPECT_FALSE(spec.projections[1].plasticity->clip_at_zero);
+  EXPECT_EQ(spec.recording.weights[0].sample, 3);
+}
+
+TEST(ConfigErrors, PlasticityFromAPoissonPopulation) {
+  expect_config_error(modified([](Json& c) { projection(c, "X", "E")["plasticity"] = plasticity_block(); }),
+                      {"projections.X->E.plasticity", "'X' is poisson"});
+}
+
+TEST(ConfigErrors, PlasticityUnknownKey) {
+  expect_config_error(modified([](Json& c) {
+                        Json block = plasticity_block();
+                        block["tau_x"] = 3;
+                        projection(c, "I", "E")["plasticity"] = block;
+                      }),
+                      {"projections.I->E.plasticity", "unknown key 'tau_x'"});
+}
+
+TEST(ConfigErrors, PlasticityNonPositiveTauY) {
+  expect_config_error(modified([](Json& c) {
+                        Json block = plasticity_block();
+                        block["tau_y"] = 0;
+                        projection(c, "I", "E")["plasticity"] = block;
+                      }),
+                      {"projections.I->E.plasticity.tau_y", "got 0"});
+}
+
+TEST(ConfigErrors, PlasticityClipNotABoolean) {
+  expect_config_error(modified([](Json& c) {
+                        Json block = plasticity_block();
+                        block["clip_at_zero"] = "yes";
+                        projection(c, "I", "E")["plasticity"] = block;
+                      }),
+                      {"projections.I->E.plasticity.clip_at_zero", "true or false"});
+}
+
+TEST(ConfigErrors, WeightRecordingOfAStaticProjection) {
+  expect_config_error(modified([](Json& c) {
+                        c["recording"]["weights"] = Json::parse(R"([{"projection": "E->E"}])");
+                      }),
+                      {"recording.weights[0].projection", "'E->E' is not plastic"});
+}
+
+TEST(ConfigErrors, RateWindowShorterThanAStep) {
+  expect_config_error(modified([](Json& c) { c["recording"]["rate_window_ms"] = 0.01; }),
+                      {"recording.rate_window_ms", "0.01"});
+}
+
 TEST(ConfigErrors, TraceNeuronListedTwice) {
   expect_config_error(modified([](Json& c) { c["recording"]["traces"][0]["neurons"] = Json::array({4, 2, 4}); }),
                       {"recording.traces[0].neurons", "neuron 4 is listed twice"});
