@@ -462,7 +462,7 @@ NetworkSpec read_spec(Json& config, const std::vector<std::string>& overrides) {
   if (!config.is_object()) throw ConfigError("config: expected a JSON object at the top level");
   for (const auto& item : config.items()) {
     const std::vector<std::string> known{"parameters", "simulation", "populations", "projections", "recording",
-                                         "description"};
+                                         "mean_field", "description"};
     if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
       throw ConfigError("config: unknown key '" + item.key() + "' (allowed: " + join(known) + ")");
     }
@@ -478,6 +478,11 @@ NetworkSpec read_spec(Json& config, const std::vector<std::string>& overrides) {
   spec.populations = read_populations(config, params);
   spec.projections = read_projections(config, params, spec.populations);
   spec.recording = read_recording(config, params, spec.populations, spec.projections, spec.simulation);
+  if (config.contains("mean_field")) {
+    const Fields f(config.at("mean_field"), "mean_field", params, {"gain_hz_per_mv", "threshold_mv"});
+    spec.mean_field = MeanFieldSpec{f.number("gain_hz_per_mv"), f.number("threshold_mv")};
+    f.require(spec.mean_field->gain_hz_per_mv > 0, "gain_hz_per_mv", "must be > 0", spec.mean_field->gain_hz_per_mv);
+  }
   return spec;
 }
 

@@ -8,6 +8,7 @@
 #include "eisim/compare.hpp"
 #include "eisim/config.hpp"
 #include "eisim/errors.hpp"
+#include "eisim/meanfield_report.hpp"
 #include "eisim/simulation.hpp"
 #include "eisim/summary.hpp"
 
@@ -60,6 +61,11 @@ int run(const Common& c, const std::string& out_dir) {
   const auto summary = eisim::make_summary(spec, report, c.config);
   const std::string summary_path = (std::filesystem::path(options.out_dir) / "summary.json").string();
   eisim::write_summary(summary, summary_path);
+  if (const auto mean_field = eisim::plastic_mean_field_report(spec); !mean_field.is_null()) {
+    const std::string path = (std::filesystem::path(options.out_dir) / "meanfield_plasticity.json").string();
+    eisim::write_summary(mean_field, path);
+    if (!c.quiet) std::cerr << "wrote " << path << " (book Eq. 4.3)\n";
+  }
   std::cout << summary.dump(2) << std::endl;
   if (!c.quiet) std::cerr << "wrote " << summary_path << "\n";
   return 0;
@@ -71,6 +77,21 @@ int compare(const Common& c) {
   const auto result = eisim::compare_backends(spec, c.options());
   std::cout << result.dump(2) << std::endl;
   return c.mode == "deterministic" && !result["identical_spikes"].get<bool>() ? 1 : 0;
+}
+
+struct MeanFieldCommand {
+  std::string config;
+  std::vector<std::string> overrides;
+  double gain = 0.0, threshold = 0.0;
+  bool measure = false;
+};
+
+int meanfield(const MeanFieldCommand& c) {
+  const eisim::NetworkSpec spec = eisim::load_network_spec(c.config, c.overrides);
+  std::optional<eisim::ThresholdLinear> f;
+  if (c.gain > 0) f = eisim::ThresholdLinear{c.gain, c.threshold};
+  std::cout << eisim::mean_field_report(spec, f, c.measure).dump(2) << std::endl;
+  return 0;
 }
 
 }  // namespace
@@ -86,6 +107,14 @@ int main(int argc, char** argv) {
   CLI::App* compare_app =
       app.add_subcommand("compare", "run a network on the CPU and on --backend (default cuda) and compare the spikes");
   add_common(compare_app, compare_args, "cuda");
+  MeanFieldCommand mf;
+  CLI::App* mf_app = app.add_subcommand("meanfield", "mean-field weights, balanced and threshold-linear rates as JSON");
+  mf_app->add_option("config", mf.config, "network description (JSON)")->required();
+  mf_app->add_option("--set", mf.overrides, "override a value, e.g. --set N=20000");
+  mf_app->add_option("--gain", mf.gain, "threshold-linear f-I gain g (Hz/mV) for Eq. 3.10")->check(CLI::PositiveNumber);
+  mf_app->add_option("--threshold", mf.threshold, "threshold-linear f-I threshold theta (mV)");
+  mf_app->add_flag("--measure-fi", mf.measure,
+                   "measure the f-I curve of the first spiking population by simulation (book Fig. 2.6) and fit it");
 
   try {
     app.parse(argc, argv);
@@ -93,6 +122,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
+    if (mf_app->parsed()) return meanfield(mf);
     return run_app->parsed() ? run(run_args, out_dir) : compare(compare_args);
   } catch (const eisim::ConfigError& e) {
     std::cerr << "eisim: error in the network description: " << e.what() << "\n";

@@ -106,12 +106,20 @@ struct SimulationSpec {
   int64_t n_steps() const;
 };
 
+// A threshold-linear f-I curve r = g [I - theta]_+ for the mean-field tools (see fi_curve.hpp),
+// e.g. from `eisim meanfield` on a previous run.
+struct MeanFieldSpec {
+  double gain_hz_per_mv = 0.0;
+  double threshold_mv = 0.0;
+};
+
 struct NetworkSpec {
   std::map<std::string, double> parameters;  // resolved values of the "parameters" block
   SimulationSpec simulation;
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;
   RecordingSpec recording;
+  std::optional<MeanFieldSpec> mean_field;
 
   int population_index(const std::string& name) const;  // -1 when absent
   int64_t total_neurons() const;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "eisim/config.hpp"
+#include "eisim/fi_curve.hpp"
 
 namespace eisim {
 
@@ -19,5 +20,21 @@ struct BalancedRates {
 // Balanced-state rates r = -W^{-1} W_x r_x (book Eq. 3.9), W among the spiking populations and
 // W_x r_x the mean input from the Poisson ones. Absent without Poisson input or when W is singular.
 std::optional<BalancedRates> balanced_state_rates(const NetworkSpec& spec);
+
+// Fixed point of the threshold-linear rate model with every population above threshold,
+// r = [I - gW]^{-1} (W_x r_x - theta) g (book Eq. 3.10). Absent when W is singular or the
+// solution has a population at or below threshold (then it is not a fixed point of this form).
+std::optional<BalancedRates> threshold_linear_rates(const NetworkSpec& spec, const ThresholdLinear& f);
+
+// Book Eq. 4.3: the E-I rate model with a plastic mean-field weight w_ei,
+//   tau_e dr_e/dt = -r_e + f(w_ee r_e + w_ei r_i + X_e),  tau_i dr_i/dt = -r_i + f(w_ie r_e + w_ii r_i + X_i),
+//   dw_ei/dt = -eps_r (r_e - r0) r_i,  eps_r = 2 eta p_ei N_i,
+// for a config with one plastic projection between two spiking populations, started from the
+// static network's mean-field weights and r = 0; tau_e, tau_i are the populations' tau_m.
+struct PlasticMeanField {
+  std::vector<double> t_ms, rate_e_hz, rate_i_hz, w_ei;
+};
+std::optional<PlasticMeanField> integrate_plastic_mean_field(const NetworkSpec& spec, const ThresholdLinear& f,
+                                                             double record_every_ms);
 
 }  // namespace eisim
