@@ -1,6 +1,8 @@
 // The per-step kernels of the CUDA backend. They implement exactly what src/cpu_backend.cpp does,
 // through the same model_math.hpp functions; views are trivially copyable structs of pointers.
 // The step index lives in device memory (StepClock) so a block of steps replays as one CUDA graph.
+// Kernels are static: this header is also compiled as host code by tests/test_kernels_on_host.cpp,
+// and internal linkage keeps those host versions apart from the CUDA build's.
 #pragma once
 
 #include <cstdint>
@@ -90,7 +92,7 @@ __device__ __forceinline__ void append_spike(const SpikeSink& sink, uint32_t neu
 }
 
 template <typename Input>
-__global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, const StepClock* clock) {
+static __global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, const StepClock* clock) {
   const int j = blockIdx.x * blockDim.x + threadIdx.x;
   if (j >= p.n) return;
   const long long step = clock->step;
@@ -123,7 +125,7 @@ __global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, const St
   p.V[j] = V;
 }
 
-__global__ void emit_poisson(PoissonView p, SpikeSink sink, const StepClock* clock) {
+static __global__ void emit_poisson(PoissonView p, SpikeSink sink, const StepClock* clock) {
   const int j = blockIdx.x * blockDim.x + threadIdx.x;
   if (j >= p.n) return;
   const long long step = clock->step;
@@ -146,7 +148,7 @@ __global__ void emit_poisson(PoissonView p, SpikeSink sink, const StepClock* clo
 
 // One block per spiking row (grid-stride over this step's spikes), its threads over the targets.
 template <typename Input>
-__global__ void deliver_spikes(DeliveryView<Input> v) {
+static __global__ void deliver_spikes(DeliveryView<Input> v) {
   const unsigned int count = min(*v.count, v.capacity);
   for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
     const uint32_t k = v.spikes[s];
@@ -158,7 +160,7 @@ __global__ void deliver_spikes(DeliveryView<Input> v) {
 }
 
 // Last kernel of a step: empty this step's spike lists and advance the clock.
-__global__ void finish_step(unsigned int* step_counts, int populations, StepClock* clock) {
+static __global__ void finish_step(unsigned int* step_counts, int populations, StepClock* clock) {
   for (int a = threadIdx.x; a < populations; a += blockDim.x) step_counts[a] = 0;
   if (threadIdx.x == 0) clock->step += 1;
 }
