@@ -70,6 +70,25 @@ PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt) 
                              kFixedPointOne / proj.tau_syn};
 }
 
+PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post) {
+  PostsynapticIndex index;
+  index.start.assign(static_cast<size_t>(n_post) + 1, 0);
+  for (uint32_t target : c.targets) ++index.start[target + 1];
+  for (int64_t j = 0; j < n_post; ++j) index.start[j + 1] += index.start[j];
+  index.synapse.resize(c.synapse_count());
+  index.pre.resize(c.synapse_count());
+  std::vector<uint64_t> fill(index.start.begin(), index.start.end() - 1);
+  const uint64_t n_pre = c.row_start.size() - 1;
+  for (uint64_t k = 0; k < n_pre; ++k) {
+    for (uint64_t s = c.row_start[k]; s < c.row_start[k + 1]; ++s) {
+      const uint64_t slot = fill[c.targets[s]]++;
+      index.synapse[slot] = s;
+      index.pre[slot] = static_cast<uint32_t>(k);
+    }
+  }
+  return index;
+}
+
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {
   std::vector<uint64_t> sample;
   const uint64_t n = std::min<uint64_t>(synapses, static_cast<uint64_t>(count));

@@ -21,20 +21,7 @@ CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c,
   p.weight.assign(c.synapse_count(), static_cast<float>(proj.weight));
   p.y_pre.assign(n_pre, 0.0f);
   p.y_post.assign(n_post, 0.0f);
-  // Counting sort of the synapses by postsynaptic neuron.
-  p.incoming_start.assign(n_post + 1, 0);
-  for (uint32_t target : c.targets) ++p.incoming_start[target + 1];
-  for (size_t j = 0; j < n_post; ++j) p.incoming_start[j + 1] += p.incoming_start[j];
-  p.incoming.resize(c.synapse_count());
-  p.incoming_pre.resize(c.synapse_count());
-  std::vector<uint64_t> fill(p.incoming_start.begin(), p.incoming_start.end() - 1);
-  for (uint32_t k = 0; k < n_pre; ++k) {
-    for (uint64_t s = c.row_start[k]; s < c.row_start[k + 1]; ++s) {
-      const uint64_t slot = fill[c.targets[s]]++;
-      p.incoming[slot] = s;
-      p.incoming_pre[slot] = k;
-    }
-  }
+  p.incoming = postsynaptic_index(c, static_cast<int64_t>(n_post));
   return p;
 }
 
@@ -208,8 +195,9 @@ void CpuBackend::apply_plasticity(Plastic& p) {
     p.y_pre[i] += k.trace_jump;
   }
   for (uint32_t j : pops_[proj.post].spiking) {
-    for (uint64_t m = p.incoming_start[j]; m < p.incoming_start[j + 1]; ++m) {
-      p.weight[p.incoming[m]] = after_postsynaptic_spike(p.weight[p.incoming[m]], p.y_pre[p.incoming_pre[m]], k);
+    for (uint64_t m = p.incoming.start[j]; m < p.incoming.start[j + 1]; ++m) {
+      const uint64_t s = p.incoming.synapse[m];
+      p.weight[s] = after_postsynaptic_spike(p.weight[s], p.y_pre[p.incoming.pre[m]], k);
     }
     p.y_post[j] += k.trace_jump;
   }

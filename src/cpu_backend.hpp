@@ -4,6 +4,7 @@
 #pragma once
 
 #include "eisim/backend.hpp"
+#include "eisim/backend_setup.hpp"
 #include "eisim/model_math.hpp"
 
 namespace eisim {
@@ -15,11 +16,9 @@ class CpuBackend : public Backend {
   struct Plastic {
     int projection;
     PlasticityConstants constants;
-    std::vector<float> weight;            // per synapse, presynaptic-major
-    std::vector<uint64_t> incoming_start;  // synapses onto post neuron j: incoming[incoming_start[j] ..]
-    std::vector<uint64_t> incoming;        // synapse index
-    std::vector<uint32_t> incoming_pre;    // its presynaptic neuron
-    std::vector<float> y_pre, y_post;      // eligibility traces
+    std::vector<float> weight;        // per synapse, presynaptic-major
+    PostsynapticIndex incoming;
+    std::vector<float> y_pre, y_post;  // eligibility traces
   };
   CpuBackend(const NetworkSpec& spec, const Network& net);
   std::string name() const override { return "cpu"; }

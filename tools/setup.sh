@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake ninja-build g++ nlohmann-json3-dev libgtest-dev libcli11-dev librandom123-dev
+packages=(cmake ninja-build g++ nlohmann-json3-dev libgtest-dev libcli11-dev librandom123-dev libeigen3-dev
           python3-numpy python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 
 #include "eisim/config.hpp"
 #include "eisim/model_math.hpp"
+#include "eisim/network.hpp"
 
 namespace eisim {
 
@@ -33,6 +34,16 @@ float synaptic_decay(const ProjectionSpec& proj, double dt);
 
 // The constants of a plastic projection's rule.
 PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt);
+
+// A projection's synapses grouped by postsynaptic neuron, so that a postsynaptic spike reaches
+// its incoming synapses without scanning the matrix: synapse[start[j] .. start[j+1]) are the
+// (presynaptic-major) indices of the synapses onto neuron j, pre[...] their presynaptic neurons.
+struct PostsynapticIndex {
+  std::vector<uint64_t> start;
+  std::vector<uint64_t> synapse;
+  std::vector<uint32_t> pre;
+};
+PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post);
 
 // The synapses whose weights are sampled for recording: `count` indices evenly spaced in
 // presynaptic-major order (fewer when the projection has fewer synapses).
