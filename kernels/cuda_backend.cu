@@ -17,6 +17,11 @@ namespace {
 
 constexpr int kThreads = 256;
 constexpr int kDeliveryThreads = 256;
+constexpr int kRecordBlocks = 128;  // weight recording: kRecordBlocks * kThreads partial sums per sample
+
+std::vector<unsigned long long> as_ull(const std::vector<uint64_t>& values) {
+  return std::vector<unsigned long long>(values.begin(), values.end());
+}
 
 int blocks_for(int64_t n) { return static_cast<int>((n + kThreads - 1) / kThreads); }
 
@@ -48,10 +53,7 @@ class CudaBackend final : public Backend {
   AccumulationMode mode() const override { return options_.mode; }
   std::string device() const override { return cuda_device_description(); }
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
-  std::vector<float> weights(int projection) const override {  // static: plastic ones are refused
-    return std::vector<float>(projections_[projection].targets.size(),
-                              static_cast<float>(spec_.projections[projection].weight));
-  }
+  std::vector<float> weights(int projection) const override;
 
  private:
   struct MembraneState {
@@ -74,6 +76,20 @@ class CudaBackend final : public Backend {
     DeviceBuffer<unsigned long long> row_start;
     DeviceBuffer<uint32_t> targets;
   };
+  struct PlasticState {
+    int projection;
+    PlasticityConstants constants;
+    DeviceBuffer<float> weight, y_pre, y_post;
+    DeviceBuffer<unsigned long long> incoming_start, incoming_synapse;
+    DeviceBuffer<uint32_t> incoming_pre;
+  };
+  struct WeightRecording {
+    DeviceBuffer<unsigned long long> sample;
+    DeviceBuffer<double> partial_sums;
+    DeviceBuffer<float> sampled;
+  };
+  cuda::SpikeList spike_list(int population) const;
+  cuda::PlasticView plastic_view(const PlasticState& p) const;
 
   void enqueue_step();
   cudaGraphExec_t capture(int64_t steps);
@@ -87,6 +103,9 @@ class CudaBackend final : public Backend {
   std::vector<MembraneState> membranes_;  // by population (empty for Poisson ones)
   std::vector<PoissonState> poissons_;    // by population (empty for membrane ones)
   std::vector<ProjectionState> projections_;
+  std::vector<PlasticState> plastic_;
+  std::vector<int> plastic_of_projection_;  // -1 for static projections
+  std::vector<WeightRecording> weight_recordings_;  // per WeightRecordingSpec
   std::vector<int> channel_of_projection_;
   std::vector<SpikeBuffers> spikes_;
   DeviceBuffer<unsigned int> step_counts_;              // per population
@@ -162,6 +181,27 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
                                                net.projections[k].row_start.begin(), net.projections[k].row_start.end())),
                                            DeviceBuffer<uint32_t>(net.projections[k].targets)});
   }
+  plastic_of_projection_.assign(spec.projections.size(), -1);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec.projections[k];
+    if (!proj.plasticity) continue;
+    plastic_of_projection_[k] = static_cast<int>(plastic_.size());
+    const PostsynapticIndex index = postsynaptic_index(net.projections[k], spec.populations[proj.post].size);
+    plastic_.push_back(PlasticState{
+        static_cast<int>(k), plasticity_constants(proj, dt),
+        DeviceBuffer<float>(std::vector<float>(net.projections[k].synapse_count(), static_cast<float>(proj.weight))),
+        DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(spec.populations[proj.pre].size), 0.0f)),
+        DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(spec.populations[proj.post].size), 0.0f)),
+        DeviceBuffer<unsigned long long>(as_ull(index.start)), DeviceBuffer<unsigned long long>(as_ull(index.synapse)),
+        DeviceBuffer<uint32_t>(index.pre)});
+  }
+  for (const WeightRecordingSpec& w : spec.recording.weights) {
+    const std::vector<uint64_t> sample = weight_sample(net.projections[w.projection].synapse_count(), w.sample);
+    const size_t samples = static_cast<size_t>(block / w.every_steps + 1);
+    weight_recordings_.push_back(WeightRecording{DeviceBuffer<unsigned long long>(as_ull(sample)),
+                                                 DeviceBuffer<double>(samples * kRecordBlocks * kThreads),
+                                                 DeviceBuffer<float>(samples * sample.size())});
+  }
   for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
     const TraceSpec& trace = spec.recording.traces[t];
     MembraneState& m = membranes_[trace.population];
@@ -210,7 +250,42 @@ cuda::SpikeSink CudaBackend<Input>::sink(int population) const {
 }
 
 template <typename Input>
+cuda::SpikeList CudaBackend<Input>::spike_list(int population) const {
+  const SpikeBuffers& s = spikes_[population];
+  return cuda::SpikeList{s.step_spikes.data(), step_counts_.data() + population,
+                         static_cast<unsigned int>(s.step_spikes.size())};
+}
+
+template <typename Input>
+cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const {
+  const ProjectionSpec& proj = spec_.projections[p.projection];
+  return cuda::PlasticView{spike_list(proj.pre),
+                           spike_list(proj.post),
+                           static_cast<int>(spec_.populations[proj.pre].size),
+                           static_cast<int>(spec_.populations[proj.post].size),
+                           projections_[p.projection].row_start.data(),
+                           projections_[p.projection].targets.data(),
+                           p.incoming_start.data(),
+                           p.incoming_synapse.data(),
+                           p.incoming_pre.data(),
+                           p.weight.data(),
+                           p.y_pre.data(),
+                           p.y_post.data(),
+                           p.constants};
+}
+
+template <typename Input>
 void CudaBackend<Input>::enqueue_step() {
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {  // the weights at t_n, as the CPU records them
+    const WeightRecordingSpec& w = spec_.recording.weights[r];
+    const PlasticState& p = plastic_[plastic_of_projection_[w.projection]];
+    const WeightRecording& rec = weight_recordings_[r];
+    const cuda::WeightRecordView view{p.weight.data(), p.weight.size(), rec.sample.data(),
+                                      static_cast<int>(rec.sample.size()), w.every_steps, rec.partial_sums.data(),
+                                      rec.sampled.data()};
+    cuda::record_weights<<<kRecordBlocks, kThreads, 0, stream_>>>(view, clock_.data());
+    cuda_check_launch("record_weights");
+  }
   for (size_t a = 0; a < spec_.populations.size(); ++a) {
     const PopulationSpec& pop = spec_.populations[a];
     const int population = static_cast<int>(a);
@@ -249,15 +324,33 @@ void CudaBackend<Input>::enqueue_step() {
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
     const SpikeBuffers& pre = spikes_[proj.pre];
+    const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
     const cuda::DeliveryView<Input> view{pre.step_spikes.data(),
                                          step_counts_.data() + proj.pre,
                                          static_cast<unsigned int>(pre.step_spikes.size()),
                                          projections_[k].row_start.data(),
                                          projections_[k].targets.data(),
                                          membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
-                                         jump_of<Input>(proj)};
+                                         jump_of<Input>(proj),
+                                         plastic ? plastic->weight.data() : nullptr,
+                                         plastic ? plastic->constants : PlasticityConstants{}};
     cuda::deliver_spikes<Input><<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
     cuda_check_launch("deliver_spikes");
+  }
+  for (const PlasticState& p : plastic_) {
+    const cuda::PlasticView view = plastic_view(p);
+    cuda::decay_traces<<<blocks_for(std::max(view.n_pre, view.n_post)), kThreads, 0, stream_>>>(view);
+    cuda_check_launch("decay_traces");
+    cuda::presynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
+    cuda_check_launch("presynaptic_updates");
+    cuda::add_spikes_to_trace<<<blocks_for(view.pre.capacity), kThreads, 0, stream_>>>(view.pre, view.y_pre,
+                                                                                      p.constants.trace_jump);
+    cuda_check_launch("add_spikes_to_trace");
+    cuda::postsynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
+    cuda_check_launch("postsynaptic_updates");
+    cuda::add_spikes_to_trace<<<blocks_for(view.post.capacity), kThreads, 0, stream_>>>(view.post, view.y_post,
+                                                                                       p.constants.trace_jump);
+    cuda_check_launch("add_spikes_to_trace");
   }
   cuda::finish_step<<<1, 32, 0, stream_>>>(step_counts_.data(), static_cast<int>(spec_.populations.size()),
                                            clock_.data());
@@ -360,6 +453,45 @@ void CudaBackend<Input>::read_block(int64_t first_step, int64_t count, BlockOutp
                "read traces");
     for (int64_t s = first_sample; s <= last_sample; ++s) record.step.push_back(s * every);
   }
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
+    const WeightRecordingSpec& w = spec_.recording.weights[r];
+    const WeightRecording& rec = weight_recordings_[r];
+    const int64_t first_sample = (first_step + w.every_steps - 1) / w.every_steps;
+    const int64_t last_sample = (first_step + count - 1) / w.every_steps;
+    if (last_sample < first_sample) continue;
+    const size_t samples = static_cast<size_t>(last_sample - first_sample + 1);
+    const size_t threads = static_cast<size_t>(kRecordBlocks) * kThreads;
+    std::vector<double> partial(samples * threads);
+    cuda_check(cudaMemcpy(partial.data(), rec.partial_sums.data(), partial.size() * sizeof(double),
+                          cudaMemcpyDeviceToHost),
+               "read weight sums");
+    WeightRecord& record = out.weights[r];
+    const size_t before = record.sample.size();
+    record.sample.resize(before + samples * rec.sample.size());
+    cuda_check(cudaMemcpy(record.sample.data() + before, rec.sampled.data(), samples * rec.sample.size() * sizeof(float),
+                          cudaMemcpyDeviceToHost),
+               "read sampled weights");
+    const double synapses = static_cast<double>(plastic_[plastic_of_projection_[w.projection]].weight.size());
+    for (size_t s = 0; s < samples; ++s) {
+      double sum = 0.0;
+      for (size_t t = 0; t < threads; ++t) sum += partial[s * threads + t];
+      record.step.push_back((first_sample + static_cast<int64_t>(s)) * w.every_steps);
+      record.mean.push_back(synapses > 0 ? sum / synapses : 0.0);
+    }
+  }
+}
+
+template <typename Input>
+std::vector<float> CudaBackend<Input>::weights(int projection) const {
+  if (plastic_of_projection_[projection] < 0) {
+    return std::vector<float>(projections_[projection].targets.size(),
+                              static_cast<float>(spec_.projections[projection].weight));
+  }
+  const DeviceBuffer<float>& weight = plastic_[plastic_of_projection_[projection]].weight;
+  std::vector<float> out(weight.size());
+  cuda_check(cudaStreamSynchronize(stream_), "finishing the last block");
+  cuda_check(cudaMemcpy(out.data(), weight.data(), weight.bytes(), cudaMemcpyDeviceToHost), "read weights");
+  return out;
 }
 
 }  // namespace
@@ -369,6 +501,10 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const double n_pre = static_cast<double>(spec.populations[spec.projections[k].pre].size);
     bytes += 4.0 * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
+    if (spec.projections[k].plasticity) {  // weights, postsynaptic-major index (synapse, pre), traces
+      const double n_post = static_cast<double>(spec.populations[spec.projections[k].post].size);
+      bytes += (4.0 + 8.0 + 4.0) * expected_synapses(spec, k) + 8.0 * (n_post + 1.0) + 4.0 * (n_pre + n_post);
+    }
   }
   const double input_bytes = options.mode == AccumulationMode::deterministic ? 8.0 : 4.0;
   for (size_t a = 0; a < spec.populations.size(); ++a) {

@@ -74,7 +74,51 @@ struct DeliveryView {
   const unsigned long long* row_start;
   const uint32_t* targets;
   Input* input;
-  Input jump;
+  Input jump;              // a static projection's J / tau_syn
+  const float* weights;    // a plastic projection's per-synapse J instead, or null
+  PlasticityConstants plasticity;
+};
+
+// A plastic projection's jump J / tau_syn for a weight J, in the accumulator's representation.
+__device__ __forceinline__ FixedInput plastic_jump(float J, const PlasticityConstants& c, FixedInput) {
+  return static_cast<FixedInput>(plastic_jump_fixed(J, c));
+}
+__device__ __forceinline__ float plastic_jump(float J, const PlasticityConstants& c, float) {
+  return static_cast<float>(static_cast<double>(J) * (c.fixed_scale * (1.0 / 4294967296.0)));
+}
+
+// A spike list of this step: the first min(*count, capacity) entries of spikes.
+struct SpikeList {
+  const uint32_t* spikes;
+  const unsigned int* count;
+  unsigned int capacity;
+};
+
+// A plastic projection: its rows, the postsynaptic-major index, weights and eligibility traces.
+struct PlasticView {
+  SpikeList pre, post;
+  int n_pre, n_post;
+  const unsigned long long* row_start;
+  const uint32_t* targets;
+  const unsigned long long* incoming_start;
+  const unsigned long long* incoming_synapse;
+  const uint32_t* incoming_pre;
+  float* weight;
+  float* y_pre;
+  float* y_post;
+  PlasticityConstants c;
+};
+
+// Weight recording of one plastic projection: at sampled steps, per-thread partial sums (the host
+// adds them in order) and the sampled synapses' weights.
+struct WeightRecordView {
+  const float* weight;
+  unsigned long long synapses;
+  const unsigned long long* sample;
+  int sample_count;
+  long long every;
+  double* partial_sums;  // [sample][thread of the launch]
+  float* sampled;        // [sample][sample_count]
 };
 
 __device__ __forceinline__ void append_spike(const SpikeSink& sink, uint32_t neuron, long long local_step) {
@@ -154,8 +198,62 @@ static __global__ void deliver_spikes(DeliveryView<Input> v) {
     const uint32_t k = v.spikes[s];
     const unsigned long long end = v.row_start[k + 1];
     for (unsigned long long t = v.row_start[k] + threadIdx.x; t < end; t += blockDim.x) {
-      atomicAdd(v.input + v.targets[t], v.jump);
+      const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
+      atomicAdd(v.input + v.targets[t], jump);
     }
+  }
+}
+
+// Plasticity, in the CPU backend's order (src/cpu_backend.cpp, apply_plasticity): traces decay;
+// presynaptic spikes update their rows; they enter the presynaptic traces; postsynaptic spikes
+// update their columns; they enter the postsynaptic traces. Rows (columns) of different spikes are
+// disjoint, so no two threads write one weight.
+static __global__ void decay_traces(PlasticView v) {
+  const int j = blockIdx.x * blockDim.x + threadIdx.x;
+  if (j < v.n_pre) v.y_pre[j] *= v.c.trace_decay;
+  if (j < v.n_post) v.y_post[j] *= v.c.trace_decay;
+}
+
+static __global__ void presynaptic_updates(PlasticView v) {
+  const unsigned int count = min(*v.pre.count, v.pre.capacity);
+  for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
+    const uint32_t k = v.pre.spikes[s];
+    const unsigned long long end = v.row_start[k + 1];
+    for (unsigned long long t = v.row_start[k] + threadIdx.x; t < end; t += blockDim.x) {
+      v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
+    }
+  }
+}
+
+static __global__ void postsynaptic_updates(PlasticView v) {
+  const unsigned int count = min(*v.post.count, v.post.capacity);
+  for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
+    const uint32_t j = v.post.spikes[s];
+    const unsigned long long end = v.incoming_start[j + 1];
+    for (unsigned long long m = v.incoming_start[j] + threadIdx.x; m < end; m += blockDim.x) {
+      const unsigned long long t = v.incoming_synapse[m];
+      v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
+    }
+  }
+}
+
+// A spiking population's neurons appear at most once in a step's list: no two threads share a trace.
+static __global__ void add_spikes_to_trace(SpikeList list, float* y, float jump) {
+  const unsigned int s = blockIdx.x * blockDim.x + threadIdx.x;
+  if (s < min(*list.count, list.capacity)) y[list.spikes[s]] += jump;
+}
+
+static __global__ void record_weights(WeightRecordView v, const StepClock* clock) {
+  const long long step = clock->step;
+  if (step % v.every != 0) return;
+  const long long sample = step / v.every - (clock->block_first + v.every - 1) / v.every;
+  const unsigned long long thread = blockIdx.x * blockDim.x + threadIdx.x;
+  const unsigned long long threads = gridDim.x * blockDim.x;
+  double sum = 0.0;
+  for (unsigned long long s = thread; s < v.synapses; s += threads) sum += v.weight[s];
+  v.partial_sums[sample * threads + thread] = sum;
+  if (thread < static_cast<unsigned long long>(v.sample_count)) {
+    v.sampled[sample * v.sample_count + thread] = v.weight[v.sample[thread]];
   }
 }
 

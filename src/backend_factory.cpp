@@ -42,14 +42,6 @@ void require_backend(const std::string& name) {
 
 void require_runnable([[maybe_unused]] const std::string& name, const NetworkSpec& spec,
                     [[maybe_unused]] const BackendOptions& options) {
-  if (name == "cuda") {
-    for (const ProjectionSpec& proj : spec.projections) {
-      if (proj.plasticity) {
-        throw RuntimeProblem("--backend cuda: plasticity (projections." + proj.name +
-                             ") runs on the CPU backend only so far; use --backend cpu");
-      }
-    }
-  }
   check_host_memory(spec);
 #if defined(EISIM_WITH_CUDA)
   if (name == "cuda") check_device_memory(spec, options);

@@ -8,6 +8,7 @@
 
 #include "eisim/compare.hpp"
 #include "eisim/errors.hpp"
+#include "eisim/network.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
@@ -54,6 +55,29 @@ TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
         load_network_spec(entry.path().string(), {"simulation.T=1234.5", "simulation.burn_in=0"});
     expect_identical(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
   }
+}
+
+TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                             {"T=2000", "burn_in=0", "eta=100"});
+  const Network net = build_network(spec, 1);
+  BlockOutput cpu_out, gpu_out;
+  cpu_out.reset(spec);
+  gpu_out.reset(spec);
+  auto cpu = make_backend("cpu", spec, net, BackendOptions{});
+  auto gpu = make_backend("cuda", spec, net, BackendOptions{});
+  for (int64_t first = 0; first < spec.simulation.n_steps(); first += 100) {
+    cpu->advance(first, 100, cpu_out);
+    gpu->advance(first, 100, gpu_out);
+  }
+  for (size_t p = 0; p < spec.populations.size(); ++p) {
+    EXPECT_EQ(cpu_out.spikes[p].step, gpu_out.spikes[p].step) << spec.populations[p].name;
+    EXPECT_EQ(cpu_out.spikes[p].neuron, gpu_out.spikes[p].neuron) << spec.populations[p].name;
+  }
+  const std::vector<float> a = cpu->weights(1), b = gpu->weights(1);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+  EXPECT_EQ(cpu_out.weights[0].sample, gpu_out.weights[0].sample);
 }
 
 TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {

@@ -51,6 +51,25 @@ class EmulatedGpu {
     }
     std::vector<int> channels(n_pops, 0);
     for (const ProjectionSpec& proj : spec.projections) channel_.push_back(channels[proj.post]++);
+    plastic_.resize(spec.projections.size());
+    for (size_t k = 0; k < spec.projections.size(); ++k) {
+      const ProjectionSpec& proj = spec.projections[k];
+      if (!proj.plasticity) continue;
+      Plastic& p = plastic_[k];
+      p.constants = plasticity_constants(proj, spec.simulation.dt_ms);
+      p.weight.assign(net.projections[k].synapse_count(), static_cast<float>(proj.weight));
+      p.y_pre.assign(spec.populations[proj.pre].size, 0.0f);
+      p.y_post.assign(spec.populations[proj.post].size, 0.0f);
+      p.index = postsynaptic_index(net.projections[k], spec.populations[proj.post].size);
+    }
+    for (const WeightRecordingSpec& w : spec.recording.weights) {
+      WeightRecording r;
+      for (uint64_t s : weight_sample(net.projections[w.projection].synapse_count(), w.sample)) r.sample.push_back(s);
+      const size_t samples = static_cast<size_t>(block / w.every_steps + 1);
+      r.partial_sums.resize(samples * kRecordThreads);
+      r.sampled.resize(samples * r.sample.size());
+      recordings_.push_back(r);
+    }
     for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
       const TraceSpec& trace = spec.recording.traces[t];
       Pop& p = pops_[trace.population];
@@ -60,6 +79,8 @@ class EmulatedGpu {
       p.trace_buffer.resize((block / trace.every_steps + 1) * trace.neurons.size() * (1 + p.currents.size()));
     }
   }
+
+  const std::vector<float>& weights(int projection) const { return plastic_[projection].weight; }
 
   void advance(int64_t first, int64_t count, BlockOutput& out) {
     const double dt = spec_.simulation.dt_ms;
@@ -74,6 +95,21 @@ class EmulatedGpu {
     }
     cuda::StepClock clock{first, first};
     for (int64_t s = 0; s < count; ++s) step(clock);
+    for (size_t r = 0; r < recordings_.size(); ++r) {
+      const WeightRecordingSpec& w = spec_.recording.weights[r];
+      const int64_t first_sample = (first + w.every_steps - 1) / w.every_steps;
+      const int64_t last_sample = (first + count - 1) / w.every_steps;
+      const double synapses = static_cast<double>(plastic_[w.projection].weight.size());
+      for (int64_t s = first_sample; s <= last_sample; ++s) {
+        const size_t k = static_cast<size_t>(s - first_sample);
+        double sum = 0.0;
+        for (size_t t = 0; t < kRecordThreads; ++t) sum += recordings_[r].partial_sums[k * kRecordThreads + t];
+        out.weights[r].step.push_back(s * w.every_steps);
+        out.weights[r].mean.push_back(sum / synapses);
+        const auto row = recordings_[r].sampled.begin() + static_cast<std::ptrdiff_t>(k * recordings_[r].sample.size());
+        out.weights[r].sample.insert(out.weights[r].sample.end(), row, row + static_cast<std::ptrdiff_t>(recordings_[r].sample.size()));
+      }
+    }
     for (size_t a = 0; a < pops_.size(); ++a) {
       ASSERT_EQ(overflow_, 0u);
       std::vector<uint64_t> keys;
@@ -101,6 +137,17 @@ class EmulatedGpu {
   }
 
  private:
+  struct Plastic {
+    PlasticityConstants constants{};
+    std::vector<float> weight, y_pre, y_post;
+    PostsynapticIndex index;
+  };
+
+  cuda::SpikeList list(size_t a) {
+    return cuda::SpikeList{pops_[a].step_spikes.data(), &step_counts_[a],
+                           static_cast<unsigned int>(pops_[a].step_spikes.size())};
+  }
+
   struct Pop {
     std::vector<float> V;
     std::vector<std::vector<float>> currents;
@@ -124,6 +171,14 @@ class EmulatedGpu {
   }
 
   void step(cuda::StepClock& clock) {
+    for (size_t r = 0; r < recordings_.size(); ++r) {
+      const WeightRecordingSpec& w = spec_.recording.weights[r];
+      WeightRecording& rec = recordings_[r];
+      const cuda::WeightRecordView view{plastic_[w.projection].weight.data(), plastic_[w.projection].weight.size(),
+                                        rec.sample.data(), static_cast<int>(rec.sample.size()), w.every_steps,
+                                        rec.partial_sums.data(), rec.sampled.data()};
+      emulate_launch(kRecordThreads / 64, 64, cuda::record_weights, view, static_cast<const cuda::StepClock*>(&clock));
+    }
     for (size_t a = 0; a < pops_.size(); ++a) {
       const PopulationSpec& pop = spec_.populations[a];
       Pop& p = pops_[a];
@@ -158,11 +213,31 @@ class EmulatedGpu {
       const Connectivity& c = net_.projections[k];
       const Input jump = std::is_same_v<Input, float> ? static_cast<Input>(jump_float(proj))
                                                       : static_cast<Input>(jump_fixed(proj));
+      Plastic& plastic = plastic_[k];
       const cuda::DeliveryView<Input> view{pops_[proj.pre].step_spikes.data(), &step_counts_[proj.pre],
                                            static_cast<unsigned int>(pops_[proj.pre].step_spikes.size()),
                                            reinterpret_cast<const unsigned long long*>(c.row_start.data()),
-                                           c.targets.data(), pops_[proj.post].input_pointers[channel_[k]], jump};
+                                           c.targets.data(), pops_[proj.post].input_pointers[channel_[k]], jump,
+                                           proj.plasticity ? plastic.weight.data() : nullptr, plastic.constants};
       emulate_launch(7, 32, cuda::deliver_spikes<Input>, view);
+    }
+    for (size_t k = 0; k < spec_.projections.size(); ++k) {
+      const ProjectionSpec& proj = spec_.projections[k];
+      if (!proj.plasticity) continue;
+      Plastic& p = plastic_[k];
+      const Connectivity& c = net_.projections[k];
+      const cuda::PlasticView view{list(proj.pre), list(proj.post),
+                                   static_cast<int>(p.y_pre.size()), static_cast<int>(p.y_post.size()),
+                                   reinterpret_cast<const unsigned long long*>(c.row_start.data()), c.targets.data(),
+                                   reinterpret_cast<const unsigned long long*>(p.index.start.data()),
+                                   reinterpret_cast<const unsigned long long*>(p.index.synapse.data()),
+                                   p.index.pre.data(), p.weight.data(), p.y_pre.data(), p.y_post.data(), p.constants};
+      const unsigned int blocks = static_cast<unsigned int>((std::max(view.n_pre, view.n_post) + 255) / 256);
+      emulate_launch(blocks, 256, cuda::decay_traces, view);
+      emulate_launch(5, 32, cuda::presynaptic_updates, view);
+      emulate_launch(blocks, 256, cuda::add_spikes_to_trace, view.pre, view.y_pre, p.constants.trace_jump);
+      emulate_launch(5, 32, cuda::postsynaptic_updates, view);
+      emulate_launch(blocks, 256, cuda::add_spikes_to_trace, view.post, view.y_post, p.constants.trace_jump);
     }
     emulate_launch(1, 32, cuda::finish_step, step_counts_.data(), static_cast<int>(pops_.size()), &clock);
   }
@@ -172,19 +247,29 @@ class EmulatedGpu {
   int64_t block_;
   std::vector<Pop> pops_;
   std::vector<int> channel_;
+  std::vector<Plastic> plastic_;  // by projection; empty for static ones
+  struct WeightRecording {
+    std::vector<unsigned long long> sample;
+    std::vector<double> partial_sums;
+    std::vector<float> sampled;
+  };
+  static constexpr size_t kRecordThreads = 1024;
+  std::vector<WeightRecording> recordings_;
   std::vector<unsigned int> step_counts_;
   std::vector<unsigned long long> record_counts_;
   unsigned int overflow_ = 0;
 };
 
+// The emulated run's spikes and traces; `final_weights` gets projection `plastic`'s weights.
 template <typename Input>
-RecordedRun run_emulated(const NetworkSpec& spec) {
+RecordedRun run_emulated(const NetworkSpec& spec, int plastic = -1, std::vector<float>* final_weights = nullptr) {
   const Network net = build_network(spec, 1);
   const int64_t block = 97;  // not a multiple of the trace intervals, to exercise the sample indexing
   EmulatedGpu<Input> gpu(spec, net, block);
   RecordedRun run;
   run.spikes.resize(spec.populations.size());
   run.traces.resize(spec.recording.traces.size());
+  run.weights.resize(spec.recording.weights.size());
   for (int64_t first = 0; first < spec.simulation.n_steps(); first += block) {
     BlockOutput out;
     out.reset(spec);
@@ -197,7 +282,14 @@ RecordedRun run_emulated(const NetworkSpec& spec) {
       run.traces[t].step.insert(run.traces[t].step.end(), out.traces[t].step.begin(), out.traces[t].step.end());
       run.traces[t].values.insert(run.traces[t].values.end(), out.traces[t].values.begin(), out.traces[t].values.end());
     }
+    for (size_t r = 0; r < out.weights.size(); ++r) {
+      WeightRecord& w = run.weights[r];
+      w.step.insert(w.step.end(), out.weights[r].step.begin(), out.weights[r].step.end());
+      w.mean.insert(w.mean.end(), out.weights[r].mean.begin(), out.weights[r].mean.end());
+      w.sample.insert(w.sample.end(), out.weights[r].sample.begin(), out.weights[r].sample.end());
+    }
   }
+  if (final_weights) *final_weights = gpu.weights(plastic);
   return run;
 }
 
@@ -206,10 +298,6 @@ TEST(KernelsOnHost, DeterministicKernelsReproduceTheCpuBackendForEveryConfig) {
     if (entry.path().extension() != ".json") continue;
     SCOPED_TRACE(entry.path().string());
     const NetworkSpec spec = load_network_spec(entry.path().string(), {"simulation.T=234.5", "simulation.burn_in=0"});
-    if (std::any_of(spec.projections.begin(), spec.projections.end(),
-                    [](const ProjectionSpec& p) { return p.plasticity.has_value(); })) {
-      continue;  // plasticity has no kernels yet
-    }
     const RecordedRun cpu = test_support::run_collecting(spec);
     const RecordedRun gpu = run_emulated<cuda::FixedInput>(spec);
     const SpikeTrainDifference d = first_difference(spec, cpu, gpu);
@@ -221,6 +309,30 @@ TEST(KernelsOnHost, DeterministicKernelsReproduceTheCpuBackendForEveryConfig) {
                                cpu.traces[t].values.size() * sizeof(float)));
     }
   }
+}
+
+TEST(KernelsOnHost, PlasticityKernelsGiveTheCpuBackendsWeightsBitForBit) {
+  NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                       {"N=1000", "T=600", "burn_in=0", "eta=200"});
+  spec.recording.weights[0].every_steps = 45;  // several samples per 97-step block
+  const Network net = build_network(spec, 1);
+  auto cpu = make_backend("cpu", spec, net, BackendOptions{});
+  BlockOutput out;
+  out.reset(spec);
+  cpu->advance(0, spec.simulation.n_steps(), out);
+  std::vector<float> emulated;
+  const RecordedRun gpu = run_emulated<cuda::FixedInput>(spec, 1, &emulated);
+  // Recorded weights: the samples bit for bit, the means up to the order of summation.
+  const WeightRecord& recorded = out.weights[0];
+  EXPECT_EQ(recorded.step, gpu.weights[0].step);
+  EXPECT_EQ(recorded.sample, gpu.weights[0].sample);
+  ASSERT_EQ(recorded.mean.size(), gpu.weights[0].mean.size());
+  ASSERT_GT(recorded.mean.size(), 100u);
+  for (size_t s = 0; s < recorded.mean.size(); ++s) EXPECT_NEAR(recorded.mean[s], gpu.weights[0].mean[s], 1e-9);
+  const std::vector<float> reference = cpu->weights(1);
+  ASSERT_EQ(reference.size(), emulated.size());
+  EXPECT_NE(reference, std::vector<float>(reference.size(), static_cast<float>(spec.projections[1].weight)));
+  EXPECT_EQ(0, std::memcmp(reference.data(), emulated.data(), reference.size() * sizeof(float)));
 }
 
 TEST(KernelsOnHost, FastKernelsGiveTheSameRates) {
