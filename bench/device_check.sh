@@ -32,15 +32,18 @@ sanitize memcheck fast
 sanitize racecheck deterministic
 
 echo "== benchmarks"
-bench() {  # N p mode
-  build-gpu/eisim run configs/balanced_eif.json --backend cuda --mode "$3" --set N="$1" --set p="$2" \
-    --quiet --out "/tmp/bench_$1_$3" > "$out/bench_$1_$3.json" 2> "$out/bench_$1_$3.err" ||
-    { echo "N=$1 $3 failed:"; tail -5 "$out/bench_$1_$3.err"; }
+bench() {  # config N p mode [more --set]
+  local name; name=$(basename "$1" .json)_$2_$4
+  build-gpu/eisim run "$1" --backend cuda --mode "$4" --set N="$2" --set p="$3" "${@:5}" \
+    --quiet --out "/tmp/bench_$name" > "$out/bench_$name.json" 2> "$out/bench_$name.err" ||
+    { echo "$name failed:"; tail -5 "$out/bench_$name.err"; }
 }
 for mode in fast deterministic; do
-  bench 10000 0.1 "$mode"
-  bench 100000 0.1 "$mode"
-  bench 1000000 0.001 "$mode"
+  bench configs/balanced_eif.json 10000 0.1 "$mode"
+  bench configs/balanced_eif.json 100000 0.1 "$mode"
+  bench configs/balanced_eif.json 1000000 0.001 "$mode"
+  # Plasticity's cost against the static network (target: at most 1.5x at N = 10^5).
+  bench configs/plasticity_eif.json 100000 0.1 "$mode" --set T=1000 --set burn_in=200
 done
 python3 bench/summarize.py "$out"/bench_*.json --out "$out/gpu_benchmark.json"
 exit $tests_status

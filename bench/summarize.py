@@ -24,6 +24,7 @@ def main():
             continue
         pops, balanced = s["populations"], s.get("balanced_rates_hz", {})
         rows.append({
+            "config": s["config"].rsplit("/", 1)[-1].removesuffix(".json"),
             "N": s["parameters"].get("N"), "p": s["parameters"].get("p"), "backend": s["backend"],
             "mode": s["mode"], "device": s["device"], "synapses": s["synapses"], "build_s": s["build_s"],
             "wall_s_per_simulated_s": s["wall_s_per_simulated_s"],
@@ -31,15 +32,15 @@ def main():
             "balanced_E_hz": balanced.get("E"), "balanced_I_hz": balanced.get("I"),
             "synaptic_events_per_wall_s": s["synaptic_events_per_wall_s"],
         })
-    rows.sort(key=lambda r: (r["backend"], r["mode"], r["N"] or 0))
+    rows.sort(key=lambda r: (r["backend"], r["mode"], r["config"], r["N"] or 0))
     if rows:
         print(f"device: {rows[0]['device']}")
-    header = f"{'N':>8} {'p':>6} {'mode':>13} {'synapses':>14} {'build_s':>8} {'wall/sim_s':>10} " \
+    header = f"{'config':>16} {'N':>8} {'p':>6} {'mode':>13} {'synapses':>14} {'build_s':>8} {'wall/sim_s':>10} " \
              f"{'E Hz':>6} {'I Hz':>6} {'events/s':>9}"
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['N']:>8.0f} {r['p']:>6g} {r['mode']:>13} {r['synapses']:>14,} {r['build_s']:>8.2f} "
+        print(f"{r['config']:>16} {r['N']:>8.0f} {r['p']:>6g} {r['mode']:>13} {r['synapses']:>14,} {r['build_s']:>8.2f} "
               f"{r['wall_s_per_simulated_s']:>10.3f} {r['rate_E_hz']:>6.2f} {r['rate_I_hz']:>6.2f} "
               f"{r['synaptic_events_per_wall_s']:>9.2e}")
     if args.out:
