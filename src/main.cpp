@@ -9,6 +9,7 @@
 #include "eisim/config.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/meanfield_report.hpp"
+#include "eisim/rnn_task.hpp"
 #include "eisim/simulation.hpp"
 #include "eisim/summary.hpp"
 
@@ -94,6 +95,18 @@ int meanfield(const MeanFieldCommand& c) {
   return 0;
 }
 
+struct RnnCommand {
+  eisim::RnnTask task;
+  std::string learning = "rls";
+  std::string out_dir = "out/rnn";
+};
+
+int rnn(RnnCommand c) {
+  c.task.learning = eisim::learning_from_name(c.learning);
+  std::cout << eisim::run_rnn_task(c.task, c.out_dir).dump(2) << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,6 +128,18 @@ int main(int argc, char** argv) {
   mf_app->add_option("--threshold", mf.threshold, "threshold-linear f-I threshold theta (mV)");
   mf_app->add_flag("--measure-fi", mf.measure,
                    "measure the f-I curve of the first spiking population by simulation (book Fig. 2.6) and fit it");
+  RnnCommand rc;
+  CLI::App* rnn_app = app.add_subcommand("rnn", "train a chaotic RNN's readout on a sine (book Fig. 4.2) and test it");
+  rnn_app->add_option("--learning", rc.learning, "rls (FORCE, Eq. 4.8), lms (Eq. 4.7) or none")
+      ->check(CLI::IsMember({"rls", "lms", "none"}));
+  rnn_app->add_option("--N", rc.task.params.N, "neurons")->check(CLI::PositiveNumber);
+  rnn_app->add_option("--rho", rc.task.params.rho, "spectral radius of W (entries have variance rho^2/N)");
+  rnn_app->add_option("--period", rc.task.period_ms, "period of the sine target (ms)")->check(CLI::PositiveNumber);
+  rnn_app->add_option("--learn-from", rc.task.learn_from_ms, "learning starts (ms)");
+  rnn_app->add_option("--learn-until", rc.task.learn_until_ms, "learning stops (ms)");
+  rnn_app->add_option("--T", rc.task.t_ms, "duration (ms)")->check(CLI::PositiveNumber);
+  rnn_app->add_option("--seed", rc.task.params.seed, "random seed");
+  rnn_app->add_option("--out", rc.out_dir, "output folder (default out/rnn)");
 
   try {
     app.parse(argc, argv);
@@ -123,6 +148,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (mf_app->parsed()) return meanfield(mf);
+    if (rnn_app->parsed()) return rnn(rc);
     return run_app->parsed() ? run(run_args, out_dir) : compare(compare_args);
   } catch (const eisim::ConfigError& e) {
     std::cerr << "eisim: error in the network description: " << e.what() << "\n";

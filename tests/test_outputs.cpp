@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "eisim/errors.hpp"
 #include "eisim/npy.hpp"
 #include "test_support.hpp"
 
@@ -107,6 +108,38 @@ TEST(Cli, RunWritesSummaryAndLoadableSpikes) {
   EXPECT_EQ(read_npy(dir / "E_trace_I_X.npy").shape, V.shape);
   fs::remove_all(dir);
   fs::remove(dir.string() + ".stdout");
+}
+
+}  // namespace
+}  // namespace eisim
+
+#include "eisim/rnn_task.hpp"
+
+namespace eisim {
+namespace {
+
+TEST(RnnTask, WritesOutputTargetAndErrorOfEveryStep) {
+  const fs::path dir = fs::temp_directory_path() / "eisim_rnn_task_test";
+  fs::remove_all(dir);
+  RnnTask task;
+  task.params.N = 50;
+  task.t_ms = 300;
+  task.learn_from_ms = 50;
+  task.learn_until_ms = 200;
+  const auto summary = run_rnn_task(task, dir.string());
+  for (const char* name : {"t", "output", "target", "error"}) {
+    const NpyFile f = read_npy(dir / (std::string("rnn_") + name + ".npy"));
+    EXPECT_EQ(f.descr, "<f8");
+    EXPECT_EQ(f.shape, (std::vector<size_t>{3000})) << name;
+  }
+  const auto z = values<double>(read_npy(dir / "rnn_output.npy"));
+  const auto y = values<double>(read_npy(dir / "rnn_target.npy"));
+  const auto e = values<double>(read_npy(dir / "rnn_error.npy"));
+  for (size_t k = 0; k < e.size(); ++k) ASSERT_DOUBLE_EQ(e[k], z[k] - y[k]);
+  EXPECT_TRUE(fs::exists(dir / "rnn_summary.json"));
+  EXPECT_GT(summary["steps_per_s"].get<double>(), 0.0);
+  EXPECT_THROW(learning_from_name("hebb"), ConfigError);
+  fs::remove_all(dir);
 }
 
 }  // namespace
