@@ -1,12 +1,6 @@
-// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen 3.4's own headers when EigenSolver is
-// instantiated; Eigen is included here first, with that warning off, so it stays off for them only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <Eigen/Dense>
-#include <Eigen/Eigenvalues>
-#pragma GCC diagnostic pop
-
 #include "eisim/rate_network.hpp"
+
+#include <Eigen/Eigenvalues>
 
 #include <cmath>
 #include <stdexcept>
@@ -15,9 +9,9 @@
 
 namespace eisim {
 
-double ThresholdLinear::operator()(double I) const { return I > threshold ? gain * (I - threshold) : 0.0; }
+double RectifiedLinear::operator()(double I) const { return I > threshold ? gain * (I - threshold) : 0.0; }
 
-double ThresholdLinear::slope(double I) const { return I > threshold ? gain : 0.0; }
+double RectifiedLinear::slope(double I) const { return I > threshold ? gain : 0.0; }
 
 Eigen::VectorXd RateNetwork::input(const Eigen::VectorXd& r) const { return W * r + X; }
 

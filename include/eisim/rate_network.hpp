@@ -16,8 +16,10 @@
 
 namespace eisim {
 
-// Threshold-linear f-I curve f(I) = g [I - θ]_+ (book Sec. 2.3).
-struct ThresholdLinear {
+// Threshold-linear (rectified linear) f-I curve f(I) = g [I - θ]_+ (book Sec. 2.3), in rate-model
+// units. A fit from fi_curve.hpp (eisim::ThresholdLinear, in Hz) converts as
+// RectifiedLinear{fit.gain_hz_per_mv / 1000, fit.threshold_mv}.
+struct RectifiedLinear {
   double gain = 1.0;       // g, (spikes/ms)/mV
   double threshold = 0.0;  // θ, mV
 
@@ -30,7 +32,7 @@ struct RateNetwork {
   Eigen::MatrixXd W;              // M x M, W(a, b) = w_ab, mV·ms
   Eigen::VectorXd X;              // external input, mV (X_a = w_ax r_x to match a spiking net)
   Eigen::VectorXd tau;            // time constants, ms
-  std::vector<ThresholdLinear> f; // f-I curve of each population
+  std::vector<RectifiedLinear> f; // f-I curve of each population
 
   int size() const { return static_cast<int>(X.size()); }
   Eigen::VectorXd input(const Eigen::VectorXd& r) const;  // W r + X
