@@ -59,8 +59,8 @@ std::vector<FiPoint> measure_fi_curve(const PopulationSpec& neuron, const FiProt
   return points;
 }
 
-ThresholdLinear fit_threshold_linear(const std::vector<FiPoint>& points) {
-  ThresholdLinear best;
+RectifiedLinear fit_threshold_linear(const std::vector<FiPoint>& points) {
+  RectifiedLinear best;
   if (points.empty()) return best;
   const auto [lowest, highest] = std::minmax_element(points.begin(), points.end(),
                                                      [](const FiPoint& a, const FiPoint& b) { return a.input_mv < b.input_mv; });
@@ -76,15 +76,15 @@ ThresholdLinear fit_threshold_linear(const std::vector<FiPoint>& points) {
       xx += x * x;
     }
     if (xx == 0) continue;
-    const ThresholdLinear candidate{xr / xx, theta};
+    const RectifiedLinear candidate{xr / xx, theta};  // in Hz per mV while fitting
     double error = 0;
-    for (const FiPoint& p : points) error += (candidate.rate_hz(p.input_mv) - p.rate_hz) * (candidate.rate_hz(p.input_mv) - p.rate_hz);
+    for (const FiPoint& p : points) error += (candidate(p.input_mv) - p.rate_hz) * (candidate(p.input_mv) - p.rate_hz);
     if (error < best_error) {
       best_error = error;
       best = candidate;
     }
   }
-  return best;
+  return RectifiedLinear{best.gain / 1000.0, best.threshold};
 }
 
 }  // namespace eisim

@@ -2,7 +2,9 @@
 // `eisim compare CONFIG ...` runs it on the CPU and on another backend and compares the spikes.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <cstdlib>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "eisim/compare.hpp"
@@ -85,13 +87,28 @@ struct MeanFieldCommand {
   std::vector<std::string> overrides;
   double gain = 0.0, threshold = 0.0;
   bool measure = false;
+  std::vector<std::string> taus;  // NAME=ms
 };
+
+std::map<std::string, double> parse_taus(const std::vector<std::string>& taus) {
+  std::map<std::string, double> out;
+  for (const std::string& item : taus) {
+    const size_t eq = item.find('=');
+    char* end = nullptr;
+    const double value = eq == std::string::npos ? 0.0 : std::strtod(item.c_str() + eq + 1, &end);
+    if (eq == std::string::npos || eq == 0 || end == item.c_str() + eq + 1 || *end != '\0') {
+      throw eisim::ConfigError("--tau '" + item + "': expected NAME=milliseconds, e.g. --tau E=30");
+    }
+    out[item.substr(0, eq)] = value;
+  }
+  return out;
+}
 
 int meanfield(const MeanFieldCommand& c) {
   const eisim::NetworkSpec spec = eisim::load_network_spec(c.config, c.overrides);
-  std::optional<eisim::ThresholdLinear> f;
-  if (c.gain > 0) f = eisim::ThresholdLinear{c.gain, c.threshold};
-  std::cout << eisim::mean_field_report(spec, f, c.measure).dump(2) << std::endl;
+  std::optional<eisim::RectifiedLinear> f;
+  if (c.gain > 0) f = eisim::RectifiedLinear{c.gain / 1000.0, c.threshold};
+  std::cout << eisim::mean_field_report(spec, f, c.measure, parse_taus(c.taus)).dump(2) << std::endl;
   return 0;
 }
 
@@ -126,6 +143,7 @@ int main(int argc, char** argv) {
   mf_app->add_option("--set", mf.overrides, "override a value, e.g. --set N=20000");
   mf_app->add_option("--gain", mf.gain, "threshold-linear f-I gain g (Hz/mV) for Eq. 3.10")->check(CLI::PositiveNumber);
   mf_app->add_option("--threshold", mf.threshold, "threshold-linear f-I threshold theta (mV)");
+  mf_app->add_option("--tau", mf.taus, "rate-model time constant of a population, e.g. --tau E=30 --tau I=15 (ms)");
   mf_app->add_flag("--measure-fi", mf.measure,
                    "measure the f-I curve of the first spiking population by simulation (book Fig. 2.6) and fit it");
   RnnCommand rc;

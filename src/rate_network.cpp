@@ -9,10 +9,6 @@
 
 namespace eisim {
 
-double RectifiedLinear::operator()(double I) const { return I > threshold ? gain * (I - threshold) : 0.0; }
-
-double RectifiedLinear::slope(double I) const { return I > threshold ? gain : 0.0; }
-
 Eigen::VectorXd RateNetwork::input(const Eigen::VectorXd& r) const { return W * r + X; }
 
 Eigen::VectorXd RateNetwork::rhs(const Eigen::VectorXd& r) const {

@@ -11,12 +11,12 @@ namespace eisim {
 namespace {
 
 TEST(ThresholdLinearFit, RecoversAKnownCurve) {
-  const ThresholdLinear truth{2.5, 7.0};
+  const RectifiedLinear truth{2.5, 7.0};  // in Hz per mV here: the data are in Hz
   std::vector<FiPoint> points;
-  for (double I = -10; I <= 50; I += 3) points.push_back(FiPoint{I, truth.rate_hz(I)});
-  const ThresholdLinear fit = fit_threshold_linear(points);
-  EXPECT_NEAR(fit.gain_hz_per_mv, 2.5, 0.01);
-  EXPECT_NEAR(fit.threshold_mv, 7.0, 0.05);  // the threshold grid spacing is ~0.015 mV
+  for (double I = -10; I <= 50; I += 3) points.push_back(FiPoint{I, truth(I)});
+  const RectifiedLinear fit = fit_threshold_linear(points);
+  EXPECT_NEAR(fit.gain, 2.5 / 1000.0, 0.01 / 1000.0);  // returned in (spikes/ms)/mV
+  EXPECT_NEAR(fit.threshold, 7.0, 0.05);                // the threshold grid spacing is ~0.015 mV
 }
 
 TEST(FiCurve, EifDrivenByPoissonSynapsesFiresBelowItsThresholdInput) {
@@ -37,7 +37,7 @@ TEST(FiCurve, EifDrivenByPoissonSynapsesFiresBelowItsThresholdInput) {
 
 TEST(MeanField, ThresholdLinearFixedPointSolvesEquation39) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
-  const ThresholdLinear f{2.86, 10.75};
+  const RectifiedLinear f{2.86 / 1000.0, 10.75};
   const auto rates = threshold_linear_rates(spec, f);
   ASSERT_TRUE(rates);
   // r = g (W r + W_x r_x - theta) with rates in spikes/ms and g in (spikes/ms)/mV.
@@ -45,14 +45,14 @@ TEST(MeanField, ThresholdLinearFixedPointSolvesEquation39) {
     const int post = rates->populations[a];
     double input = mean_field_weight(spec, post, 2) * 0.010;  // X at 10 Hz
     for (size_t b = 0; b < 2; ++b) input += mean_field_weight(spec, post, rates->populations[b]) * rates->rates_hz[b] / 1000.0;
-    EXPECT_NEAR(rates->rates_hz[a], f.rate_hz(input), 1e-9);
+    EXPECT_NEAR(rates->rates_hz[a], 1000.0 * f(input), 1e-9);
   }
 }
 
 TEST(MeanField, LargeGainGivesTheBalancedState) {
   // As g -> infinity with theta = 0, Eq. 3.10 tends to -W^{-1} W_x r_x (book Sec. 3.2).
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
-  const auto rates = threshold_linear_rates(spec, ThresholdLinear{1e7, 0.0});
+  const auto rates = threshold_linear_rates(spec, RectifiedLinear{1e4, 0.0});
   ASSERT_TRUE(rates);
   EXPECT_NEAR(rates->rates_hz[0], 50.0 / 9.0, 1e-3);
   EXPECT_NEAR(rates->rates_hz[1], 125.0 / 9.0, 1e-3);
@@ -61,7 +61,7 @@ TEST(MeanField, LargeGainGivesTheBalancedState) {
 TEST(MeanField, PlasticRateModelSettlesAtTheTargetRate) {
   // Eq. 4.3: any fixed point has r_e = r0 (with r_i > 0).
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"));
-  const auto run = integrate_plastic_mean_field(spec, ThresholdLinear{2.86, 10.75}, 100.0);
+  const auto run = integrate_plastic_mean_field(spec, RectifiedLinear{2.86 / 1000.0, 10.75}, 100.0);
   ASSERT_TRUE(run);
   EXPECT_NEAR(run->rate_e_hz.back(), 10.0, 0.05);
   EXPECT_GT(run->rate_i_hz.back(), 1.0);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "eisim/config.hpp"
+#include "eisim/rectified_linear.hpp"
 
 namespace eisim {
 
@@ -28,12 +29,6 @@ struct FiPoint {
 std::vector<FiPoint> measure_fi_curve(const PopulationSpec& neuron, const FiProtocol& protocol, uint64_t seed);
 
 // r = g [I - theta]_+ fitted by least squares (theta on a fine grid, g in closed form for each).
-struct ThresholdLinear {
-  double gain_hz_per_mv = 0.0;
-  double threshold_mv = 0.0;
-  double rate_hz(double input_mv) const { return input_mv > threshold_mv ? gain_hz_per_mv * (input_mv - threshold_mv) : 0.0; }
-};
-
-ThresholdLinear fit_threshold_linear(const std::vector<FiPoint>& points);
+RectifiedLinear fit_threshold_linear(const std::vector<FiPoint>& points);
 
 }  // namespace eisim

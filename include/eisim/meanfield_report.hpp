@@ -2,7 +2,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
+#include <string>
 
 #include "eisim/config.hpp"
 #include "eisim/fi_curve.hpp"
@@ -12,7 +14,10 @@ namespace eisim {
 // Mean-field weights, external inputs, balanced-state rates; with an f-I curve (given, from the
 // config's mean_field block, or measured by simulation when `measure` is set) also its fit and
 // the threshold-linear fixed point (Eq. 3.10).
-nlohmann::ordered_json mean_field_report(const NetworkSpec& spec, std::optional<ThresholdLinear> f, bool measure);
+// The rate model's stability at that fixed point uses time constants `tau_ms` by population name
+// (default: each population's tau_m).
+nlohmann::ordered_json mean_field_report(const NetworkSpec& spec, std::optional<RectifiedLinear> f, bool measure,
+                                         const std::map<std::string, double>& tau_ms = {});
 
 // For a plastic config with a mean_field block: Eq. 4.3 integrated over the run, sampled at the
 // summary's rate windows (t_ms, rate_hz per population, w_ei). Null otherwise.

@@ -14,18 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "eisim/rectified_linear.hpp"
+
 namespace eisim {
-
-// Threshold-linear (rectified linear) f-I curve f(I) = g [I - θ]_+ (book Sec. 2.3), in rate-model
-// units. A fit from fi_curve.hpp (eisim::ThresholdLinear, in Hz) converts as
-// RectifiedLinear{fit.gain_hz_per_mv / 1000, fit.threshold_mv}.
-struct RectifiedLinear {
-  double gain = 1.0;       // g, (spikes/ms)/mV
-  double threshold = 0.0;  // θ, mV
-
-  double operator()(double I) const;
-  double slope(double I) const;  // f'(I): g above threshold, 0 below
-};
 
 // tau ∘ dr/dt = -r + f(W r + X)  (Eq. 3.11; Eq. 3.13 is M = 2 with populations [e, i]).
 struct RateNetwork {
