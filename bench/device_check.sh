@@ -45,5 +45,8 @@ for mode in fast deterministic; do
   # Plasticity's cost against the static network (target: at most 1.5x at N = 10^5).
   bench configs/plasticity_eif.json 100000 0.1 "$mode" --set T=1000 --set burn_in=200
 done
+echo "== RLS training, CPU (Eigen) against GPU (cuBLAS)"
+python3 bench/rnn_benchmark.py --eisim build-gpu/eisim --out "$out/rnn_benchmark.json"
+echo "== spiking networks on the GPU"
 python3 bench/summarize.py "$out"/bench_*.json --out "$out/gpu_benchmark.json"
 exit $tests_status

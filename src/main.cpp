@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
   rnn_app->add_option("--T", rc.task.t_ms, "duration (ms)")->check(CLI::PositiveNumber);
   rnn_app->add_option("--seed", rc.task.params.seed, "random seed");
   rnn_app->add_option("--out", rc.out_dir, "output folder (default out/rnn)");
+  rnn_app->add_option("--backend", rc.task.backend, "cpu (Eigen) or cuda (cuBLAS)")->check(CLI::IsMember({"cpu", "cuda"}));
 
   try {
     app.parse(argc, argv);

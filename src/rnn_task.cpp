@@ -4,7 +4,11 @@
 #include <cmath>
 #include <filesystem>
 
+#include "eisim/backend.hpp"
 #include "eisim/errors.hpp"
+#if defined(EISIM_WITH_CUDA)
+#include "eisim/cuda_models.hpp"
+#endif
 #include "eisim/npy.hpp"
 #include "eisim/summary.hpp"
 
@@ -47,13 +51,19 @@ nlohmann::ordered_json run_rnn_task(const RnnTask& task, const std::string& out_
   if (!(task.learn_from_ms <= task.learn_until_ms)) throw ConfigError("--learn-from: must not be after --learn-until");
   const double period = task.period_ms;
   const auto start = std::chrono::steady_clock::now();
-  const RnnRun run = train_and_test(
-      task.params, [period](double t) { return std::sin(2.0 * M_PI * t / period); }, task.learning,
-      task.learn_from_ms, task.learn_until_ms, task.t_ms);
+  const auto target = [period](double t) { return std::sin(2.0 * M_PI * t / period); };
+  require_backend(task.backend);
+  const RnnRun run =
+#if defined(EISIM_WITH_CUDA)
+      task.backend == "cuda"
+          ? train_and_test_cuda(task.params, target, task.learning, task.learn_from_ms, task.learn_until_ms, task.t_ms)
+          :
+#endif
+          train_and_test(task.params, target, task.learning, task.learn_from_ms, task.learn_until_ms, task.t_ms);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   nlohmann::ordered_json s;
-  s["backend"] = "cpu";
+  s["backend"] = task.backend;
   s["N"] = task.params.N;
   s["rho"] = task.params.rho;
   s["tau_ms"] = task.params.tau;

@@ -43,6 +43,14 @@ class ChaoticRnn {
   const Eigen::VectorXd& rates() const { return r_; }
   void set_input(const Eigen::VectorXd& X) { X_ = X; }  // constant external input X (default 0)
 
+  // The state, so another engine (the CUDA one) can start from the same draws.
+  const Eigen::MatrixXd& recurrent_weights() const { return W_; }
+  const Eigen::VectorXd& feedback_weights() const { return Q_; }
+  const Eigen::VectorXd& input() const { return X_; }
+  const Eigen::RowVectorXd& readout() const { return R_; }
+  const Eigen::MatrixXd& inverse_correlation() const { return P_; }
+  const RnnParams& params() const { return p_; }
+
  private:
   RnnParams p_;
   Eigen::MatrixXd W_;

@@ -14,6 +14,7 @@ struct RnnTask {
   Learning learning = Learning::rls;
   double period_ms = 500.0;  // target sin(2 pi t / period)
   double learn_from_ms = 500.0, learn_until_ms = 2500.0, t_ms = 4000.0;
+  std::string backend = "cpu";  // or "cuda" (cuBLAS)
 };
 
 // Runs the task, writes rnn_t.npy, rnn_output.npy, rnn_target.npy, rnn_error.npy into out_dir
