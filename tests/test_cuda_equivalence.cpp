@@ -14,36 +14,11 @@
 namespace eisim {
 namespace {
 
-class CudaVsCpu : public ::testing::Test {
- protected:
-  void SetUp() override {
-    try {
-      require_backend("cuda");
-    } catch (const RuntimeProblem& e) {
-      GTEST_SKIP() << e.what();
-    }
-  }
-  static void expect_identical(const NetworkSpec& spec, const RecordedRun& cpu, const RecordedRun& gpu) {
-    const SpikeTrainDifference d = first_difference(spec, cpu, gpu);
-    EXPECT_TRUE(d.identical) << d.detail;
-    for (size_t p = 0; p < spec.populations.size(); ++p) {
-      EXPECT_FALSE(spec.populations[p].model != NeuronModel::leaky_integrator && cpu.spikes[p].step.empty())
-          << "population " << spec.populations[p].name << " never spiked: the comparison would be empty";
-    }
-    ASSERT_EQ(cpu.traces.size(), gpu.traces.size());
-    for (size_t k = 0; k < cpu.traces.size(); ++k) {
-      EXPECT_EQ(cpu.traces[k].step, gpu.traces[k].step);
-      ASSERT_EQ(cpu.traces[k].values.size(), gpu.traces[k].values.size());
-      // Bitwise: V and currents are computed by the same float operations in the same order.
-      EXPECT_EQ(0, std::memcmp(cpu.traces[k].values.data(), gpu.traces[k].values.data(),
-                               cpu.traces[k].values.size() * sizeof(float)));
-    }
-  }
-};
+using CudaVsCpu = test_support::NeedsGpu;
 
 TEST_F(CudaVsCpu, CanonicalNetworkGivesIdenticalSpikesInDeterministicMode) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
-  expect_identical(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
+  test_support::expect_identical_runs(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
 }
 
 TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
@@ -53,7 +28,7 @@ TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
     // 12345 steps: not a whole number of 100-step blocks, so the single-step graph runs too.
     const NetworkSpec spec =
         load_network_spec(entry.path().string(), {"simulation.T=1234.5", "simulation.burn_in=0"});
-    expect_identical(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
+    test_support::expect_identical_runs(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
   }
 }
 

@@ -299,15 +299,7 @@ TEST(KernelsOnHost, DeterministicKernelsReproduceTheCpuBackendForEveryConfig) {
     SCOPED_TRACE(entry.path().string());
     const NetworkSpec spec = load_network_spec(entry.path().string(), {"simulation.T=234.5", "simulation.burn_in=0"});
     const RecordedRun cpu = test_support::run_collecting(spec);
-    const RecordedRun gpu = run_emulated<cuda::FixedInput>(spec);
-    const SpikeTrainDifference d = first_difference(spec, cpu, gpu);
-    EXPECT_TRUE(d.identical) << d.detail;
-    for (size_t t = 0; t < cpu.traces.size(); ++t) {
-      EXPECT_EQ(cpu.traces[t].step, gpu.traces[t].step);
-      ASSERT_EQ(cpu.traces[t].values.size(), gpu.traces[t].values.size());
-      EXPECT_EQ(0, std::memcmp(cpu.traces[t].values.data(), gpu.traces[t].values.data(),
-                               cpu.traces[t].values.size() * sizeof(float)));
-    }
+    test_support::expect_identical_runs(spec, cpu, run_emulated<cuda::FixedInput>(spec));
   }
 }
 

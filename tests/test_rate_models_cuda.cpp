@@ -7,6 +7,7 @@
 #include "eisim/errors.hpp"
 #include "eisim/rate_network.hpp"
 #include "eisim/rnn.hpp"
+#include "test_support.hpp"
 #if defined(EISIM_WITH_CUDA)
 #include "eisim/cuda_models.hpp"
 #endif
@@ -14,16 +15,7 @@
 namespace eisim {
 namespace {
 
-class RateModelsOnGpu : public ::testing::Test {
- protected:
-  void SetUp() override {
-    try {
-      require_backend("cuda");
-    } catch (const RuntimeProblem& e) {
-      GTEST_SKIP() << e.what();
-    }
-  }
-};
+using RateModelsOnGpu = test_support::NeedsGpu;
 
 #if defined(EISIM_WITH_CUDA)
 TEST_F(RateModelsOnGpu, RateNetworkTrajectoriesAgreeWithTheCpu) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "eisim/compare.hpp"
@@ -20,6 +21,35 @@ inline RecordedRun run_collecting(const NetworkSpec& spec, const std::string& ba
 }
 
 inline std::string source_path(const std::string& relative) { return std::string(EISIM_SOURCE_DIR) + "/" + relative; }
+
+// Tests that need a usable CUDA device: skipped, saying why, where there is none.
+class NeedsGpu : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    try {
+      require_backend("cuda");
+    } catch (const RuntimeProblem& e) {
+      GTEST_SKIP() << e.what();
+    }
+  }
+};
+
+// Two runs of one network have the same spike trains and bitwise the same traces (V and currents
+// come from the same float operations in the same order), and some population did spike.
+inline void expect_identical_runs(const NetworkSpec& spec, const RecordedRun& a, const RecordedRun& b) {
+  const SpikeTrainDifference d = first_difference(spec, a, b);
+  EXPECT_TRUE(d.identical) << d.detail;
+  size_t spikes = 0;
+  for (const SpikeRecord& record : a.spikes) spikes += record.step.size();
+  EXPECT_GT(spikes, 0u) << "no population spiked: the comparison would be empty";
+  ASSERT_EQ(a.traces.size(), b.traces.size());
+  for (size_t k = 0; k < a.traces.size(); ++k) {
+    EXPECT_EQ(a.traces[k].step, b.traces[k].step);
+    ASSERT_EQ(a.traces[k].values.size(), b.traces[k].values.size());
+    EXPECT_EQ(0, std::memcmp(a.traces[k].values.data(), b.traces[k].values.data(),
+                             a.traces[k].values.size() * sizeof(float)));
+  }
+}
 
 // Tests that every backend must pass: instantiate with ::testing::Values("cpu", "cuda").
 // A backend that cannot run here (no GPU, or a build without CUDA) is skipped, saying why.
