@@ -173,10 +173,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     m.decays = DeviceBuffer<float>(decays);
     m.external = DeviceBuffer<float>(static_cast<size_t>(block));
   }
-  channel_of_projection_.assign(spec.projections.size(), 0);
-  std::vector<int> channels_so_far(n_pops, 0);
+  channel_of_projection_ = projection_channels(spec);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
-    channel_of_projection_[k] = channels_so_far[spec.projections[k].post]++;
     projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(std::vector<unsigned long long>(
                                                net.projections[k].row_start.begin(), net.projections[k].row_start.end())),
                                            DeviceBuffer<uint32_t>(net.projections[k].targets)});

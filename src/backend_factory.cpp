@@ -48,6 +48,12 @@ void require_runnable([[maybe_unused]] const std::string& name, const NetworkSpe
 #endif
 }
 
+std::vector<int> projection_channels(const NetworkSpec& spec) {
+  std::vector<int> channel, count(spec.populations.size(), 0);
+  for (const ProjectionSpec& proj : spec.projections) channel.push_back(count[proj.post]++);
+  return channel;
+}
+
 const char* mode_name(AccumulationMode mode) {
   return mode == AccumulationMode::deterministic ? "deterministic" : "fast";
 }

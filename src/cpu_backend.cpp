@@ -26,6 +26,7 @@ CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c,
 }
 
 }  // namespace
+
 CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
     : spec_(spec), net_(net), pops_(spec.populations.size()) {
   const double dt = spec.simulation.dt_ms;
@@ -53,12 +54,11 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
     plastic_.push_back(make_plastic(spec, net.projections[k], static_cast<int>(k)));
   }
-  std::vector<int> channels_so_far(pops_.size(), 0);
+  const std::vector<int> channel = projection_channels(spec);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const ProjectionSpec& proj = spec.projections[k];
     const Plastic* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    pops_[proj.pre].outgoing.push_back(
-        Outgoing{static_cast<int>(k), proj.post, channels_so_far[proj.post]++, jump_fixed(proj), plastic});
+    pops_[proj.pre].outgoing.push_back(Outgoing{static_cast<int>(k), proj.post, channel[k], jump_fixed(proj), plastic});
   }
 }
 

@@ -49,8 +49,7 @@ class EmulatedGpu {
       for (auto& c : p.currents) p.current_pointers.push_back(c.data());
       for (auto& i : p.inputs) p.input_pointers.push_back(i.data());
     }
-    std::vector<int> channels(n_pops, 0);
-    for (const ProjectionSpec& proj : spec.projections) channel_.push_back(channels[proj.post]++);
+    channel_ = projection_channels(spec);
     plastic_.resize(spec.projections.size());
     for (size_t k = 0; k < spec.projections.size(); ++k) {
       const ProjectionSpec& proj = spec.projections[k];

@@ -79,4 +79,7 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec
 // Indices of the projections onto population `post`, in config order: its synaptic channels.
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post);
 
+// For each projection, its channel: its position among the projections onto its population.
+std::vector<int> projection_channels(const NetworkSpec& spec);
+
 }  // namespace eisim
