@@ -1,7 +1,8 @@
-// The CUDA backend. Per step: update every membrane population (currents, traces, V, threshold),
-// emit Poisson spikes, deliver this step's spikes through the CSR rows, finish the step. A block
-// of steps is captured once as a CUDA graph and replayed; the host reads the block's spikes and
-// traces afterwards, sorts them into the CPU backend's order, and hands them to the run loop.
+// The CUDA backend. Per step: one kernel updates every neuron (currents, traces, V, threshold,
+// Poisson spikes), one delivers every projection's spikes through its CSR rows; plasticity and
+// weight recording add theirs. A block of steps is captured once as a CUDA graph and replayed; the
+// host reads the block's spikes and traces afterwards, sorts them into the CPU backend's order,
+// and hands them to the run loop.
 #include <algorithm>
 #include <sstream>
 
@@ -32,9 +33,9 @@ std::string gib(double bytes) {
   return out.str();
 }
 
-// A population's spike lists: this step's (for delivery), the block's record (for the host).
+// A population's spike lists: a step's (two, by parity, for delivery), the block's record (for the host).
 struct SpikeBuffers {
-  DeviceBuffer<uint32_t> step_spikes;
+  DeviceBuffer<uint32_t> step_spikes;  // 2 * step_capacity
   DeviceBuffer<uint32_t> record_neuron;
   DeviceBuffer<int32_t> record_step;
 };
@@ -90,8 +91,9 @@ class CudaBackend final : public Backend {
   };
   cuda::SpikeList spike_list(int population) const;
   cuda::PlasticView plastic_view(const PlasticState& p) const;
+  void upload_views();
 
-  void enqueue_step();
+  void enqueue_step(int s);
   cudaGraphExec_t capture(int64_t steps);
   void upload_block_inputs(int64_t first_step, int64_t count);
   void read_block(int64_t first_step, int64_t count, BlockOutput& out);
@@ -108,14 +110,16 @@ class CudaBackend final : public Backend {
   std::vector<WeightRecording> weight_recordings_;  // per WeightRecordingSpec
   std::vector<int> channel_of_projection_;
   std::vector<SpikeBuffers> spikes_;
-  DeviceBuffer<unsigned int> step_counts_;              // per population
+  DeviceBuffer<unsigned int> step_counts_;              // per population and parity: [2 a + parity]
   DeviceBuffer<unsigned long long> record_counts_;      // per population
   DeviceBuffer<unsigned int> overflow_;
-  DeviceBuffer<cuda::StepClock> clock_;
+  DeviceBuffer<cuda::BlockClock> clock_;
+  DeviceBuffer<cuda::PopulationView<Input>> population_views_;
+  DeviceBuffer<cuda::DeliveryView<Input>> delivery_views_;
+  int neurons_ = 0;
   std::vector<DeviceBuffer<float>> trace_buffers_;      // per TraceSpec
   PinnedBuffer<unsigned long long> host_record_counts_;
   cudaGraphExec_t block_graph_ = nullptr;
-  cudaGraphExec_t step_graph_ = nullptr;
   int delivery_blocks_ = 0;
 };
 
@@ -143,7 +147,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   for (size_t a = 0; a < n_pops; ++a) {
     const PopulationSpec& pop = spec.populations[a];
     const int population = static_cast<int>(a);
-    spikes_[a].step_spikes = DeviceBuffer<uint32_t>(step_capacity(pop));
+    spikes_[a].step_spikes = DeviceBuffer<uint32_t>(2 * static_cast<size_t>(step_capacity(pop)));
     spikes_[a].record_neuron = DeviceBuffer<uint32_t>(static_cast<size_t>(pop.size * block));
     spikes_[a].record_step = DeviceBuffer<int32_t>(static_cast<size_t>(pop.size * block));
     if (pop.model == NeuronModel::poisson) {
@@ -210,48 +214,91 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     const int64_t samples = block / trace.every_steps + 1;
     trace_buffers_.emplace_back(static_cast<size_t>(samples) * trace.neurons.size() * (1 + m.currents.size()));
   }
-  step_counts_ = DeviceBuffer<unsigned int>(n_pops);
+  step_counts_ = DeviceBuffer<unsigned int>(2 * n_pops);
   step_counts_.zero();
   record_counts_ = DeviceBuffer<unsigned long long>(n_pops);
   overflow_ = DeviceBuffer<unsigned int>(1);
   overflow_.zero();
-  clock_ = DeviceBuffer<cuda::StepClock>(1);
+  clock_ = DeviceBuffer<cuda::BlockClock>(1);
   host_record_counts_ = PinnedBuffer<unsigned long long>(n_pops);
 
   int sms = 0;
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
   delivery_blocks_ = 8 * sms;
+  upload_views();
   // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
   cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
   block_graph_ = capture(block);
-  step_graph_ = capture(1);
 }
 
 template <typename Input>
 CudaBackend<Input>::~CudaBackend() {
   if (block_graph_) cudaGraphExecDestroy(block_graph_);
-  if (step_graph_) cudaGraphExecDestroy(step_graph_);
   if (stream_) cudaStreamDestroy(stream_);
 }
 
 template <typename Input>
 cuda::SpikeSink CudaBackend<Input>::sink(int population) const {
   const SpikeBuffers& s = spikes_[population];
-  return cuda::SpikeSink{s.step_spikes.data(),
-                         step_counts_.data() + population,
-                         static_cast<unsigned int>(s.step_spikes.size()),
-                         s.record_neuron.data(),
-                         s.record_step.data(),
-                         record_counts_.data() + population,
-                         s.record_neuron.size(),
-                         overflow_.data()};
+  return cuda::SpikeSink{spike_list(population), s.record_neuron.data(),       s.record_step.data(),
+                         record_counts_.data() + population, s.record_neuron.size(), overflow_.data()};
+}
+
+// The per-population and per-projection views the step kernels read: uploaded once.
+template <typename Input>
+void CudaBackend<Input>::upload_views() {
+  std::vector<cuda::PopulationView<Input>> pops;
+  for (size_t a = 0; a < spec_.populations.size(); ++a) {
+    const PopulationSpec& pop = spec_.populations[a];
+    cuda::PopulationView<Input> v{};
+    v.first = neurons_;
+    v.n = static_cast<int>(pop.size);
+    v.poisson = pop.model == NeuronModel::poisson;
+    v.sink = sink(static_cast<int>(a));
+    if (v.poisson) {
+      const PoissonState& p = poissons_[a];
+      v.source = cuda::PoissonView{spec_.simulation.seed, random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
+                                   spec_.simulation.dt_ms, pop.rate.max_hz() / 1000.0, p.next_candidate_ms.data(),
+                                   p.candidates.data(), p.acceptance.data()};
+    } else {
+      const MembraneState& m = membranes_[a];
+      const TraceSpec* trace = m.trace >= 0 ? &spec_.recording.traces[m.trace] : nullptr;
+      v.membrane = cuda::MembraneView<Input>{pop.model,
+                                             membrane_constants(pop.membrane, spec_.simulation.dt_ms),
+                                             m.V.data(),
+                                             static_cast<int>(m.currents.size()),
+                                             m.current_pointers.data(),
+                                             m.input_pointers.data(),
+                                             m.decays.data(),
+                                             m.external.data(),
+                                             trace ? m.trace_slot.data() : nullptr,
+                                             trace ? static_cast<int>(trace->neurons.size()) : 0,
+                                             trace ? trace->every_steps : 1,
+                                             trace ? trace_buffers_[m.trace].data() : nullptr};
+    }
+    neurons_ += v.n;
+    pops.push_back(v);
+  }
+  population_views_ = DeviceBuffer<cuda::PopulationView<Input>>(pops);
+
+  std::vector<cuda::DeliveryView<Input>> deliveries;
+  for (size_t k = 0; k < spec_.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec_.projections[k];
+    const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
+    deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), projections_[k].row_start.data(),
+                                                   projections_[k].targets.data(),
+                                                   membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
+                                                   jump_of<Input>(proj), plastic ? plastic->weight.data() : nullptr,
+                                                   plastic ? plastic->constants : PlasticityConstants{}});
+  }
+  delivery_views_ = DeviceBuffer<cuda::DeliveryView<Input>>(deliveries);
 }
 
 template <typename Input>
 cuda::SpikeList CudaBackend<Input>::spike_list(int population) const {
   const SpikeBuffers& s = spikes_[population];
-  return cuda::SpikeList{s.step_spikes.data(), step_counts_.data() + population,
-                         static_cast<unsigned int>(s.step_spikes.size())};
+  return cuda::SpikeList{s.step_spikes.data(), step_counts_.data() + 2 * population,
+                         static_cast<unsigned int>(s.step_spikes.size() / 2)};
 }
 
 template <typename Input>
@@ -273,7 +320,7 @@ cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const 
 }
 
 template <typename Input>
-void CudaBackend<Input>::enqueue_step() {
+void CudaBackend<Input>::enqueue_step(int s) {
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {  // the weights at t_n, as the CPU records them
     const WeightRecordingSpec& w = spec_.recording.weights[r];
     const PlasticState& p = plastic_[plastic_of_projection_[w.projection]];
@@ -281,84 +328,38 @@ void CudaBackend<Input>::enqueue_step() {
     const cuda::WeightRecordView view{p.weight.data(), p.weight.size(), rec.sample.data(),
                                       static_cast<int>(rec.sample.size()), w.every_steps, rec.partial_sums.data(),
                                       rec.sampled.data()};
-    cuda::record_weights<<<kRecordBlocks, kThreads, 0, stream_>>>(view, clock_.data());
+    cuda::record_weights<<<kRecordBlocks, kThreads, 0, stream_>>>(view, clock_.data(), s);
     cuda_check_launch("record_weights");
   }
-  for (size_t a = 0; a < spec_.populations.size(); ++a) {
-    const PopulationSpec& pop = spec_.populations[a];
-    const int population = static_cast<int>(a);
-    if (pop.model == NeuronModel::poisson) {
-      const PoissonState& p = poissons_[a];
-      const cuda::PoissonView view{static_cast<int>(pop.size),
-                                   spec_.simulation.seed,
-                                   random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
-                                   spec_.simulation.dt_ms,
-                                   pop.rate.max_hz() / 1000.0,
-                                   p.next_candidate_ms.data(),
-                                   p.candidates.data(),
-                                   p.acceptance.data()};
-      cuda::emit_poisson<<<blocks_for(pop.size), kThreads, 0, stream_>>>(view, sink(population), clock_.data());
-      cuda_check_launch("emit_poisson");
-      continue;
-    }
-    const MembraneState& m = membranes_[a];
-    const TraceSpec* trace = m.trace >= 0 ? &spec_.recording.traces[m.trace] : nullptr;
-    const cuda::MembraneView<Input> view{pop.model,
-                                         static_cast<int>(pop.size),
-                                         membrane_constants(pop.membrane, spec_.simulation.dt_ms),
-                                         m.V.data(),
-                                         static_cast<int>(m.currents.size()),
-                                         m.current_pointers.data(),
-                                         m.input_pointers.data(),
-                                         m.decays.data(),
-                                         m.external.data(),
-                                         trace ? m.trace_slot.data() : nullptr,
-                                         trace ? static_cast<int>(trace->neurons.size()) : 0,
-                                         trace ? trace->every_steps : 1,
-                                         trace ? trace_buffers_[m.trace].data() : nullptr};
-    cuda::update_membranes<Input><<<blocks_for(pop.size), kThreads, 0, stream_>>>(view, sink(population), clock_.data());
-    cuda_check_launch("update_membranes");
-  }
-  for (size_t k = 0; k < spec_.projections.size(); ++k) {
-    const ProjectionSpec& proj = spec_.projections[k];
-    const SpikeBuffers& pre = spikes_[proj.pre];
-    const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    const cuda::DeliveryView<Input> view{pre.step_spikes.data(),
-                                         step_counts_.data() + proj.pre,
-                                         static_cast<unsigned int>(pre.step_spikes.size()),
-                                         projections_[k].row_start.data(),
-                                         projections_[k].targets.data(),
-                                         membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
-                                         jump_of<Input>(proj),
-                                         plastic ? plastic->weight.data() : nullptr,
-                                         plastic ? plastic->constants : PlasticityConstants{}};
-    cuda::deliver_spikes<Input><<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
-    cuda_check_launch("deliver_spikes");
-  }
+  const int populations = static_cast<int>(spec_.populations.size());
+  cuda::update_neurons<Input><<<blocks_for(neurons_), kThreads, 0, stream_>>>(population_views_.data(), populations,
+                                                                              neurons_, clock_.data(), s);
+  cuda_check_launch("update_neurons");
+  cuda::deliver_spikes<Input><<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(
+      delivery_views_.data(), static_cast<int>(spec_.projections.size()), step_counts_.data(), populations,
+      clock_.data(), s);
+  cuda_check_launch("deliver_spikes");
   for (const PlasticState& p : plastic_) {
     const cuda::PlasticView view = plastic_view(p);
     cuda::decay_traces<<<blocks_for(std::max(view.n_pre, view.n_post)), kThreads, 0, stream_>>>(view);
     cuda_check_launch("decay_traces");
-    cuda::presynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
+    cuda::presynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view, clock_.data(), s);
     cuda_check_launch("presynaptic_updates");
-    cuda::add_spikes_to_trace<<<blocks_for(view.pre.capacity), kThreads, 0, stream_>>>(view.pre, view.y_pre,
-                                                                                      p.constants.trace_jump);
+    cuda::add_spikes_to_trace<<<blocks_for(view.pre.capacity), kThreads, 0, stream_>>>(
+        view.pre, view.y_pre, p.constants.trace_jump, clock_.data(), s);
     cuda_check_launch("add_spikes_to_trace");
-    cuda::postsynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view);
+    cuda::postsynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view, clock_.data(), s);
     cuda_check_launch("postsynaptic_updates");
-    cuda::add_spikes_to_trace<<<blocks_for(view.post.capacity), kThreads, 0, stream_>>>(view.post, view.y_post,
-                                                                                       p.constants.trace_jump);
+    cuda::add_spikes_to_trace<<<blocks_for(view.post.capacity), kThreads, 0, stream_>>>(
+        view.post, view.y_post, p.constants.trace_jump, clock_.data(), s);
     cuda_check_launch("add_spikes_to_trace");
   }
-  cuda::finish_step<<<1, 32, 0, stream_>>>(step_counts_.data(), static_cast<int>(spec_.populations.size()),
-                                           clock_.data());
-  cuda_check_launch("finish_step");
 }
 
 template <typename Input>
 cudaGraphExec_t CudaBackend<Input>::capture(int64_t steps) {
   cuda_check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
-  for (int64_t s = 0; s < steps; ++s) enqueue_step();
+  for (int64_t s = 0; s < steps; ++s) enqueue_step(static_cast<int>(s));
   cudaGraph_t graph = nullptr;
   cuda_check(cudaStreamEndCapture(stream_, &graph), "cudaStreamEndCapture");
   cudaGraphExec_t exec = nullptr;
@@ -385,7 +386,7 @@ void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count) 
                  "upload external current");
     }
   }
-  const cuda::StepClock clock{first_step, first_step};
+  const cuda::BlockClock clock{first_step};
   cuda_check(cudaMemcpyAsync(clock_.data(), &clock, sizeof clock, cudaMemcpyHostToDevice, stream_), "upload clock");
   cuda_check(cudaMemsetAsync(record_counts_.data(), 0, record_counts_.bytes(), stream_), "reset spike counts");
 }
@@ -396,8 +397,8 @@ void CudaBackend<Input>::advance(int64_t first_step, int64_t count, BlockOutput&
   upload_block_inputs(first_step, count);
   if (count == options_.block_steps) {
     cuda_check(cudaGraphLaunch(block_graph_, stream_), "cudaGraphLaunch");
-  } else {
-    for (int64_t s = 0; s < count; ++s) cuda_check(cudaGraphLaunch(step_graph_, stream_), "cudaGraphLaunch");
+  } else {  // the last, shorter block: plain launches
+    for (int64_t s = 0; s < count; ++s) enqueue_step(static_cast<int>(s));
   }
   cuda_check(cudaStreamSynchronize(stream_), "simulating a block of steps");
   read_block(first_step, count, out);

@@ -1,6 +1,12 @@
 // The per-step kernels of the CUDA backend. They implement exactly what src/cpu_backend.cpp does,
 // through the same model_math.hpp functions; views are trivially copyable structs of pointers.
-// The step index lives in device memory (StepClock) so a block of steps replays as one CUDA graph.
+//
+// A step is two launches (plus plasticity and weight recording where configured): one thread per
+// neuron of every population, then the delivery of every projection. Each kernel gets the step's
+// position s in its block as an argument and the block's first step from device memory, so a
+// block of steps is captured once as a CUDA graph and replayed. Spike lists are double-buffered
+// by the parity of the step: step n's list is delivered while step n+1 fills the other one.
+//
 // Kernels are static: this header is also compiled as host code by tests/test_kernels_on_host.cpp,
 // and internal linkage keeps those host versions apart from the CUDA build's.
 #pragma once
@@ -12,16 +18,26 @@
 
 namespace eisim::cuda {
 
-struct StepClock {
-  long long step;         // the step being simulated
+struct BlockClock {
   long long block_first;  // first step of the current block: per-step host inputs are indexed from it
+};
+
+__device__ __forceinline__ long long step_of(const BlockClock* clock, int s) { return clock->block_first + s; }
+__device__ __forceinline__ int parity_of(long long step) { return static_cast<int>(step & 1); }
+
+// A population's spike list of one step, double-buffered: spikes[parity * capacity + k], count[parity].
+struct SpikeList {
+  uint32_t* spikes;
+  unsigned int* count;
+  unsigned int capacity;
+
+  __device__ __forceinline__ unsigned int size(int parity) const { return min(count[parity], capacity); }
+  __device__ __forceinline__ const uint32_t* of(int parity) const { return spikes + parity * capacity; }
 };
 
 // Where a population's spikes go: this step's list (for delivery) and the block's record (for the host).
 struct SpikeSink {
-  uint32_t* step_spikes;
-  unsigned int* step_count;
-  unsigned int step_capacity;
+  SpikeList list;
   uint32_t* record_neuron;
   int32_t* record_step;  // step - block_first
   unsigned long long* record_count;
@@ -40,7 +56,6 @@ __device__ __forceinline__ float channel_step(float I, float decay, float input)
 template <typename Input>
 struct MembraneView {
   NeuronModel model;
-  int n;
   MembraneConstants c;
   float* V;
   int channels;
@@ -56,7 +71,6 @@ struct MembraneView {
 };
 
 struct PoissonView {
-  int n;
   uint64_t seed;
   uint32_t stream;
   double dt;
@@ -66,16 +80,25 @@ struct PoissonView {
   const double* acceptance;  // r(t_n) / r_max at each step of the block
 };
 
+// One population: neurons [first, first + n) of the launch, a membrane or a Poisson population.
+template <typename Input>
+struct PopulationView {
+  int first;
+  int n;
+  bool poisson;
+  MembraneView<Input> membrane;
+  PoissonView source;
+  SpikeSink sink;
+};
+
 template <typename Input>
 struct DeliveryView {
-  const uint32_t* spikes;
-  const unsigned int* count;
-  unsigned int capacity;
+  SpikeList pre;
   const unsigned long long* row_start;
   const uint32_t* targets;
   Input* input;
-  Input jump;              // a static projection's J / tau_syn
-  const float* weights;    // a plastic projection's per-synapse J instead, or null
+  Input jump;            // a static projection's J / tau_syn
+  const float* weights;  // a plastic projection's per-synapse J instead, or null
   PlasticityConstants plasticity;
 };
 
@@ -86,13 +109,6 @@ __device__ __forceinline__ FixedInput plastic_jump(float J, const PlasticityCons
 __device__ __forceinline__ float plastic_jump(float J, const PlasticityConstants& c, float) {
   return static_cast<float>(static_cast<double>(J) * (c.fixed_scale * (1.0 / 4294967296.0)));
 }
-
-// A spike list of this step: the first min(*count, capacity) entries of spikes.
-struct SpikeList {
-  const uint32_t* spikes;
-  const unsigned int* count;
-  unsigned int capacity;
-};
 
 // A plastic projection: its rows, the postsynaptic-major index, weights and eligibility traces.
 struct PlasticView {
@@ -121,29 +137,25 @@ struct WeightRecordView {
   float* sampled;        // [sample][sample_count]
 };
 
-__device__ __forceinline__ void append_spike(const SpikeSink& sink, uint32_t neuron, long long local_step) {
-  const unsigned int slot = atomicAdd(sink.step_count, 1u);
-  if (slot < sink.step_capacity) {
-    sink.step_spikes[slot] = neuron;
+__device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, uint32_t neuron, int local_step) {
+  const unsigned int slot = atomicAdd(sink.list.count + parity, 1u);
+  if (slot < sink.list.capacity) {
+    sink.list.spikes[parity * sink.list.capacity + slot] = neuron;
   } else {
     atomicOr(sink.overflow, 1u);
   }
   const unsigned long long record = atomicAdd(sink.record_count, 1ull);
   if (record < sink.record_capacity) {
     sink.record_neuron[record] = neuron;
-    sink.record_step[record] = static_cast<int32_t>(local_step);
+    sink.record_step[record] = local_step;
   }  // the host sees record_count > record_capacity and stops the run
 }
 
 template <typename Input>
-static __global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, const StepClock* clock) {
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (j >= p.n) return;
-  const long long step = clock->step;
-  const long long local = step - clock->block_first;
-
+__device__ __forceinline__ void update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j,
+                                                long long step, int s, long long block_first) {
   // Currents at t_n: decay, plus the jumps of the last step's spikes (same order as the CPU's sum).
-  float total = p.external[local];
+  float total = p.external[s];
   for (int ch = 0; ch < p.channels; ++ch) {
     const float I = channel_step(p.currents[ch][j], p.decays[ch], p.inputs[ch][j]);
     p.inputs[ch][j] = Input(0);
@@ -152,7 +164,7 @@ static __global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, c
   }
   float V = p.V[j];
   if (p.trace_slot && p.trace_slot[j] >= 0 && step % p.trace_every == 0) {
-    const long long sample = step / p.trace_every - (clock->block_first + p.trace_every - 1) / p.trace_every;
+    const long long sample = step / p.trace_every - (block_first + p.trace_every - 1) / p.trace_every;
     float* out = p.trace_buffer + (sample * p.trace_neurons + p.trace_slot[j]) * (1 + p.channels);
     out[0] = V;
     for (int ch = 0; ch < p.channels; ++ch) out[1 + ch] = p.currents[ch][j];
@@ -164,24 +176,20 @@ static __global__ void update_membranes(MembraneView<Input> p, SpikeSink sink, c
   V = bound_below(p.model == NeuronModel::eif ? eif_euler(V, total, p.c) : leaky_euler(V, total, p.c), p.c);
   if (crosses_threshold(V, p.c)) {
     V = p.c.V_re;
-    append_spike(sink, static_cast<uint32_t>(j), local);
+    append_spike(sink, parity_of(step), static_cast<uint32_t>(j), s);
   }
   p.V[j] = V;
 }
 
-static __global__ void emit_poisson(PoissonView p, SpikeSink sink, const StepClock* clock) {
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (j >= p.n) return;
-  const long long step = clock->step;
-  const long long local = step - clock->block_first;
+__device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSink& sink, int j, long long step, int s) {
   const double step_end = static_cast<double>(step + 1) * p.dt;
   double next = p.next_candidate_ms[j];
   if (!(next < step_end)) return;
   unsigned long long k = p.candidates[j];
-  const double accept = p.acceptance[local];
+  const double accept = p.acceptance[s];
   while (next < step_end) {
     if (poisson_candidate_accepted(p.seed, p.stream, static_cast<uint32_t>(j), k, accept)) {
-      append_spike(sink, static_cast<uint32_t>(j), local);
+      append_spike(sink, parity_of(step), static_cast<uint32_t>(j), s);
     }
     k += 1;
     next += poisson_candidate_interval_ms(p.seed, p.stream, static_cast<uint32_t>(j), k, p.max_per_ms);
@@ -190,17 +198,44 @@ static __global__ void emit_poisson(PoissonView p, SpikeSink sink, const StepClo
   p.candidates[j] = k;
 }
 
-// One block per spiking row (grid-stride over this step's spikes), its threads over the targets.
+// One thread per neuron of every population.
 template <typename Input>
-static __global__ void deliver_spikes(DeliveryView<Input> v) {
-  const unsigned int count = min(*v.count, v.capacity);
-  for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
-    const uint32_t k = v.spikes[s];
-    const unsigned long long end = v.row_start[k + 1];
-    for (unsigned long long t = v.row_start[k] + threadIdx.x; t < end; t += blockDim.x) {
-      const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
-      atomicAdd(v.input + v.targets[t], jump);
+static __global__ void update_neurons(const PopulationView<Input>* pops, int populations, int neurons,
+                                      const BlockClock* clock, int s) {
+  const int g = blockIdx.x * blockDim.x + threadIdx.x;
+  if (g >= neurons) return;
+  int a = 0;
+  while (a + 1 < populations && g >= pops[a + 1].first) ++a;
+  const PopulationView<Input>& p = pops[a];
+  const long long step = step_of(clock, s);
+  if (p.poisson) {
+    emit_poisson(p.source, p.sink, g - p.first, step, s);
+  } else {
+    update_membrane(p.membrane, p.sink, g - p.first, step, s, clock->block_first);
+  }
+}
+
+// Every projection: a block per spiking row (grid-stride over the step's spikes), its threads
+// over the row's targets. Block 0 also empties the other parity's lists for the next step.
+template <typename Input>
+static __global__ void deliver_spikes(const DeliveryView<Input>* views, int projections, unsigned int* counts,
+                                      int populations, const BlockClock* clock, int s) {
+  const int parity = parity_of(step_of(clock, s));
+  for (int k = 0; k < projections; ++k) {
+    const DeliveryView<Input>& v = views[k];
+    const unsigned int count = v.pre.size(parity);
+    const uint32_t* spikes = v.pre.of(parity);
+    for (unsigned int i = blockIdx.x; i < count; i += gridDim.x) {
+      const uint32_t row = spikes[i];
+      const unsigned long long end = v.row_start[row + 1];
+      for (unsigned long long t = v.row_start[row] + threadIdx.x; t < end; t += blockDim.x) {
+        const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
+        atomicAdd(v.input + v.targets[t], jump);
+      }
     }
+  }
+  if (blockIdx.x == 0) {
+    for (int a = threadIdx.x; a < populations; a += blockDim.x) counts[2 * a + (1 - parity)] = 0;
   }
 }
 
@@ -214,10 +249,11 @@ static __global__ void decay_traces(PlasticView v) {
   if (j < v.n_post) v.y_post[j] *= v.c.trace_decay;
 }
 
-static __global__ void presynaptic_updates(PlasticView v) {
-  const unsigned int count = min(*v.pre.count, v.pre.capacity);
-  for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
-    const uint32_t k = v.pre.spikes[s];
+static __global__ void presynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
+  const int parity = parity_of(step_of(clock, s));
+  const unsigned int count = v.pre.size(parity);
+  for (unsigned int i = blockIdx.x; i < count; i += gridDim.x) {
+    const uint32_t k = v.pre.of(parity)[i];
     const unsigned long long end = v.row_start[k + 1];
     for (unsigned long long t = v.row_start[k] + threadIdx.x; t < end; t += blockDim.x) {
       v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
@@ -225,10 +261,11 @@ static __global__ void presynaptic_updates(PlasticView v) {
   }
 }
 
-static __global__ void postsynaptic_updates(PlasticView v) {
-  const unsigned int count = min(*v.post.count, v.post.capacity);
-  for (unsigned int s = blockIdx.x; s < count; s += gridDim.x) {
-    const uint32_t j = v.post.spikes[s];
+static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
+  const int parity = parity_of(step_of(clock, s));
+  const unsigned int count = v.post.size(parity);
+  for (unsigned int i = blockIdx.x; i < count; i += gridDim.x) {
+    const uint32_t j = v.post.of(parity)[i];
     const unsigned long long end = v.incoming_start[j + 1];
     for (unsigned long long m = v.incoming_start[j] + threadIdx.x; m < end; m += blockDim.x) {
       const unsigned long long t = v.incoming_synapse[m];
@@ -238,29 +275,24 @@ static __global__ void postsynaptic_updates(PlasticView v) {
 }
 
 // A spiking population's neurons appear at most once in a step's list: no two threads share a trace.
-static __global__ void add_spikes_to_trace(SpikeList list, float* y, float jump) {
-  const unsigned int s = blockIdx.x * blockDim.x + threadIdx.x;
-  if (s < min(*list.count, list.capacity)) y[list.spikes[s]] += jump;
+static __global__ void add_spikes_to_trace(SpikeList list, float* y, float jump, const BlockClock* clock, int s) {
+  const int parity = parity_of(step_of(clock, s));
+  const unsigned int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < list.size(parity)) y[list.of(parity)[i]] += jump;
 }
 
-static __global__ void record_weights(WeightRecordView v, const StepClock* clock) {
-  const long long step = clock->step;
+static __global__ void record_weights(WeightRecordView v, const BlockClock* clock, int s) {
+  const long long step = step_of(clock, s);
   if (step % v.every != 0) return;
   const long long sample = step / v.every - (clock->block_first + v.every - 1) / v.every;
   const unsigned long long thread = blockIdx.x * blockDim.x + threadIdx.x;
   const unsigned long long threads = gridDim.x * blockDim.x;
   double sum = 0.0;
-  for (unsigned long long s = thread; s < v.synapses; s += threads) sum += v.weight[s];
+  for (unsigned long long i = thread; i < v.synapses; i += threads) sum += v.weight[i];
   v.partial_sums[sample * threads + thread] = sum;
   if (thread < static_cast<unsigned long long>(v.sample_count)) {
     v.sampled[sample * v.sample_count + thread] = v.weight[v.sample[thread]];
   }
-}
-
-// Last kernel of a step: empty this step's spike lists and advance the clock.
-static __global__ void finish_step(unsigned int* step_counts, int populations, StepClock* clock) {
-  for (int a = threadIdx.x; a < populations; a += blockDim.x) step_counts[a] = 0;
-  if (threadIdx.x == 0) clock->step += 1;
 }
 
 }  // namespace eisim::cuda

@@ -27,12 +27,13 @@ class EmulatedGpu {
   EmulatedGpu(const NetworkSpec& spec, const Network& net, int64_t block) : spec_(spec), net_(net), block_(block) {
     const size_t n_pops = spec.populations.size();
     pops_.resize(n_pops);
-    step_counts_.assign(n_pops, 0);
+    step_counts_.assign(2 * n_pops, 0);
     record_counts_.assign(n_pops, 0);
     for (size_t a = 0; a < n_pops; ++a) {
       const PopulationSpec& pop = spec.populations[a];
       Pop& p = pops_[a];
-      p.step_spikes.resize(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
+      p.capacity = static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
+      p.step_spikes.resize(2 * p.capacity);
       p.record_neuron.resize(pop.size * block);
       p.record_step.resize(pop.size * block);
       if (pop.model == NeuronModel::poisson) {
@@ -92,8 +93,8 @@ class EmulatedGpu {
         pops_[a].external = external_current(pop, dt, first, count);
       }
     }
-    cuda::StepClock clock{first, first};
-    for (int64_t s = 0; s < count; ++s) step(clock);
+    const cuda::BlockClock clock{first};
+    for (int64_t s = 0; s < count; ++s) step(clock, static_cast<int>(s));
     for (size_t r = 0; r < recordings_.size(); ++r) {
       const WeightRecordingSpec& w = spec_.recording.weights[r];
       const int64_t first_sample = (first + w.every_steps - 1) / w.every_steps;
@@ -143,8 +144,7 @@ class EmulatedGpu {
   };
 
   cuda::SpikeList list(size_t a) {
-    return cuda::SpikeList{pops_[a].step_spikes.data(), &step_counts_[a],
-                           static_cast<unsigned int>(pops_[a].step_spikes.size())};
+    return cuda::SpikeList{pops_[a].step_spikes.data(), &step_counts_[2 * a], pops_[a].capacity};
   }
 
   struct Pop {
@@ -159,67 +159,75 @@ class EmulatedGpu {
     std::vector<int32_t> trace_slot;
     int trace = -1;
     std::vector<uint32_t> step_spikes, record_neuron;
+    unsigned int capacity = 0;
     std::vector<int32_t> record_step;
   };
 
   cuda::SpikeSink sink(size_t a) {
     Pop& p = pops_[a];
-    return cuda::SpikeSink{p.step_spikes.data(), &step_counts_[a], static_cast<unsigned int>(p.step_spikes.size()),
-                           p.record_neuron.data(), p.record_step.data(), &record_counts_[a], p.record_neuron.size(),
-                           &overflow_};
+    return cuda::SpikeSink{list(a), p.record_neuron.data(), p.record_step.data(), &record_counts_[a],
+                           p.record_neuron.size(), &overflow_};
   }
 
-  void step(cuda::StepClock& clock) {
+  void step(const cuda::BlockClock& clock, int s) {
     for (size_t r = 0; r < recordings_.size(); ++r) {
       const WeightRecordingSpec& w = spec_.recording.weights[r];
       WeightRecording& rec = recordings_[r];
       const cuda::WeightRecordView view{plastic_[w.projection].weight.data(), plastic_[w.projection].weight.size(),
                                         rec.sample.data(), static_cast<int>(rec.sample.size()), w.every_steps,
                                         rec.partial_sums.data(), rec.sampled.data()};
-      emulate_launch(kRecordThreads / 64, 64, cuda::record_weights, view, static_cast<const cuda::StepClock*>(&clock));
+      emulate_launch(kRecordThreads / 64, 64, cuda::record_weights, view, &clock, s);
     }
+    std::vector<cuda::PopulationView<Input>> views;
+    int neurons = 0;
     for (size_t a = 0; a < pops_.size(); ++a) {
       const PopulationSpec& pop = spec_.populations[a];
       Pop& p = pops_[a];
-      const unsigned int blocks = static_cast<unsigned int>((pop.size + 255) / 256);
-      if (pop.model == NeuronModel::poisson) {
-        const cuda::PoissonView view{static_cast<int>(pop.size), spec_.simulation.seed,
-                                     random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
+      cuda::PopulationView<Input> v{};
+      v.first = neurons;
+      v.n = static_cast<int>(pop.size);
+      v.poisson = pop.model == NeuronModel::poisson;
+      v.sink = sink(a);
+      if (v.poisson) {
+        v.source = cuda::PoissonView{spec_.simulation.seed, random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
                                      spec_.simulation.dt_ms, pop.rate.max_hz() / 1000.0, p.next.data(),
                                      p.candidates.data(), p.acceptance.data()};
-        emulate_launch(blocks, 256, cuda::emit_poisson, view, sink(a), static_cast<const cuda::StepClock*>(&clock));
-        continue;
+      } else {
+        const TraceSpec* trace = p.trace >= 0 ? &spec_.recording.traces[p.trace] : nullptr;
+        v.membrane = cuda::MembraneView<Input>{pop.model,
+                                               membrane_constants(pop.membrane, spec_.simulation.dt_ms),
+                                               p.V.data(),
+                                               static_cast<int>(p.currents.size()),
+                                               p.current_pointers.data(),
+                                               p.input_pointers.data(),
+                                               p.decays.data(),
+                                               p.external.data(),
+                                               trace ? p.trace_slot.data() : nullptr,
+                                               trace ? static_cast<int>(trace->neurons.size()) : 0,
+                                               trace ? trace->every_steps : 1,
+                                               trace ? p.trace_buffer.data() : nullptr};
       }
-      const TraceSpec* trace = p.trace >= 0 ? &spec_.recording.traces[p.trace] : nullptr;
-      const cuda::MembraneView<Input> view{pop.model,
-                                           static_cast<int>(pop.size),
-                                           membrane_constants(pop.membrane, spec_.simulation.dt_ms),
-                                           p.V.data(),
-                                           static_cast<int>(p.currents.size()),
-                                           p.current_pointers.data(),
-                                           p.input_pointers.data(),
-                                           p.decays.data(),
-                                           p.external.data(),
-                                           trace ? p.trace_slot.data() : nullptr,
-                                           trace ? static_cast<int>(trace->neurons.size()) : 0,
-                                           trace ? trace->every_steps : 1,
-                                           trace ? p.trace_buffer.data() : nullptr};
-      emulate_launch(blocks, 256, cuda::update_membranes<Input>, view, sink(a),
-                     static_cast<const cuda::StepClock*>(&clock));
+      neurons += v.n;
+      views.push_back(v);
     }
+    emulate_launch(static_cast<unsigned int>((neurons + 255) / 256), 256, cuda::update_neurons<Input>,
+                   static_cast<const cuda::PopulationView<Input>*>(views.data()), static_cast<int>(views.size()),
+                   neurons, &clock, s);
+    std::vector<cuda::DeliveryView<Input>> deliveries;
     for (size_t k = 0; k < spec_.projections.size(); ++k) {
       const ProjectionSpec& proj = spec_.projections[k];
       const Connectivity& c = net_.projections[k];
       const Input jump = std::is_same_v<Input, float> ? static_cast<Input>(jump_float(proj))
                                                       : static_cast<Input>(jump_fixed(proj));
       Plastic& plastic = plastic_[k];
-      const cuda::DeliveryView<Input> view{pops_[proj.pre].step_spikes.data(), &step_counts_[proj.pre],
-                                           static_cast<unsigned int>(pops_[proj.pre].step_spikes.size()),
-                                           reinterpret_cast<const unsigned long long*>(c.row_start.data()),
-                                           c.targets.data(), pops_[proj.post].input_pointers[channel_[k]], jump,
-                                           proj.plasticity ? plastic.weight.data() : nullptr, plastic.constants};
-      emulate_launch(7, 32, cuda::deliver_spikes<Input>, view);
+      deliveries.push_back(cuda::DeliveryView<Input>{list(proj.pre),
+                                                     reinterpret_cast<const unsigned long long*>(c.row_start.data()),
+                                                     c.targets.data(), pops_[proj.post].input_pointers[channel_[k]], jump,
+                                                     proj.plasticity ? plastic.weight.data() : nullptr,
+                                                     plastic.constants});
     }
+    emulate_launch(7, 32, cuda::deliver_spikes<Input>, static_cast<const cuda::DeliveryView<Input>*>(deliveries.data()),
+                   static_cast<int>(deliveries.size()), step_counts_.data(), static_cast<int>(pops_.size()), &clock, s);
     for (size_t k = 0; k < spec_.projections.size(); ++k) {
       const ProjectionSpec& proj = spec_.projections[k];
       if (!proj.plasticity) continue;
@@ -233,12 +241,11 @@ class EmulatedGpu {
                                    p.index.pre.data(), p.weight.data(), p.y_pre.data(), p.y_post.data(), p.constants};
       const unsigned int blocks = static_cast<unsigned int>((std::max(view.n_pre, view.n_post) + 255) / 256);
       emulate_launch(blocks, 256, cuda::decay_traces, view);
-      emulate_launch(5, 32, cuda::presynaptic_updates, view);
-      emulate_launch(blocks, 256, cuda::add_spikes_to_trace, view.pre, view.y_pre, p.constants.trace_jump);
-      emulate_launch(5, 32, cuda::postsynaptic_updates, view);
-      emulate_launch(blocks, 256, cuda::add_spikes_to_trace, view.post, view.y_post, p.constants.trace_jump);
+      emulate_launch(5, 32, cuda::presynaptic_updates, view, &clock, s);
+      emulate_launch(blocks, 256, cuda::add_spikes_to_trace, view.pre, view.y_pre, p.constants.trace_jump, &clock, s);
+      emulate_launch(5, 32, cuda::postsynaptic_updates, view, &clock, s);
+      emulate_launch(blocks, 256, cuda::add_spikes_to_trace, view.post, view.y_post, p.constants.trace_jump, &clock, s);
     }
-    emulate_launch(1, 32, cuda::finish_step, step_counts_.data(), static_cast<int>(pops_.size()), &clock);
   }
 
   const NetworkSpec& spec_;
