@@ -11,7 +11,10 @@
 #include "device_buffer.hpp"
 #include "eisim/backend_setup.hpp"
 #include "eisim/random.hpp"
+#include "build_kernels.cuh"
 #include "step_kernels.cuh"
+
+#include <cub/device/device_scan.cuh>
 
 namespace eisim {
 namespace {
@@ -55,6 +58,7 @@ class CudaBackend final : public Backend {
   std::string device() const override { return cuda_device_description(); }
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
   std::vector<float> weights(int projection) const override;
+  std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
 
  private:
   struct MembraneState {
@@ -92,6 +96,7 @@ class CudaBackend final : public Backend {
   cuda::SpikeList spike_list(int population) const;
   cuda::PlasticView plastic_view(const PlasticState& p) const;
   void upload_views();
+  ProjectionState build_on_device(size_t k);
 
   void enqueue_step(int s);
   cudaGraphExec_t capture(int64_t steps);
@@ -109,6 +114,7 @@ class CudaBackend final : public Backend {
   std::vector<int> plastic_of_projection_;  // -1 for static projections
   std::vector<WeightRecording> weight_recordings_;  // per WeightRecordingSpec
   std::vector<int> channel_of_projection_;
+  std::vector<uint64_t> synapse_counts_;
   std::vector<SpikeBuffers> spikes_;
   DeviceBuffer<unsigned int> step_counts_;              // per population and parity: [2 a + parity]
   DeviceBuffer<unsigned long long> record_counts_;      // per population
@@ -179,9 +185,14 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   }
   channel_of_projection_ = projection_channels(spec);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
-    projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(std::vector<unsigned long long>(
-                                               net.projections[k].row_start.begin(), net.projections[k].row_start.end())),
-                                           DeviceBuffer<uint32_t>(net.projections[k].targets)});
+    const Connectivity& c = net.projections[k];
+    if (c.row_start.empty()) {  // left for the GPU to build (see projections_built_on_host)
+      projections_.push_back(build_on_device(k));
+    } else {
+      projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(as_ull(c.row_start)),
+                                             DeviceBuffer<uint32_t>(c.targets)});
+    }
+    synapse_counts_.push_back(projections_.back().targets.size());
   }
   plastic_of_projection_.assign(spec.projections.size(), -1);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
@@ -242,6 +253,33 @@ cuda::SpikeSink CudaBackend<Input>::sink(int population) const {
   const SpikeBuffers& s = spikes_[population];
   return cuda::SpikeSink{spike_list(population), s.record_neuron.data(),       s.record_step.data(),
                          record_counts_.data() + population, s.record_neuron.size(), overflow_.data()};
+}
+
+// Count, scan, fill: the host builder's rows (include/eisim/erdos_renyi.hpp), made on the device.
+template <typename Input>
+typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t k) {
+  const ProjectionSpec& proj = spec_.projections[k];
+  const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
+  const ErdosRenyiRows rows = erdos_renyi_rows(spec_.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj),
+                                               spec_.populations[proj.post].size);
+  DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_pre) + 1);
+  counts.zero();  // the last entry stays 0, so the exclusive scan ends with the total
+  cuda::count_rows<<<blocks_for(n_pre), kThreads>>>(rows, n_pre, counts.data());
+  cuda_check_launch("count_rows");
+  DeviceBuffer<unsigned long long> row_start(static_cast<size_t>(n_pre) + 1);
+  size_t scratch_bytes = 0;
+  cuda_check(cub::DeviceScan::ExclusiveSum(nullptr, scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
+             "scan size");
+  DeviceBuffer<unsigned char> scratch(std::max<size_t>(scratch_bytes, 1));
+  cuda_check(cub::DeviceScan::ExclusiveSum(scratch.data(), scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
+             "scan row counts");
+  unsigned long long synapses = 0;
+  cuda_check(cudaMemcpy(&synapses, row_start.data() + n_pre, sizeof synapses, cudaMemcpyDeviceToHost), "read synapse count");
+  DeviceBuffer<uint32_t> targets(synapses);
+  cuda::fill_rows<<<blocks_for(n_pre), kThreads>>>(rows, n_pre, row_start.data(), targets.data());
+  cuda_check_launch("fill_rows");
+  cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
+  return ProjectionState{std::move(row_start), std::move(targets)};
 }
 
 // The per-population and per-projection views the step kernels read: uploaded once.

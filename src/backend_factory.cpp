@@ -48,6 +48,14 @@ void require_runnable([[maybe_unused]] const std::string& name, const NetworkSpe
 #endif
 }
 
+std::vector<bool> projections_built_on_host(const std::string& name, const NetworkSpec& spec) {
+  std::vector<bool> on_host;
+  for (const ProjectionSpec& proj : spec.projections) {
+    on_host.push_back(name != "cuda" || proj.rule == ConnectionRule::fixed_indegree || proj.plasticity.has_value());
+  }
+  return on_host;
+}
+
 std::vector<int> projection_channels(const NetworkSpec& spec) {
   std::vector<int> channel, count(spec.populations.size(), 0);
   for (const ProjectionSpec& proj : spec.projections) channel.push_back(count[proj.post]++);

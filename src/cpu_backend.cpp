@@ -217,6 +217,12 @@ void CpuBackend::record_weights(int64_t step, BlockOutput& out) const {
   }
 }
 
+std::vector<uint64_t> CpuBackend::synapse_counts() const {
+  std::vector<uint64_t> counts;
+  for (const Connectivity& c : net_.projections) counts.push_back(c.synapse_count());
+  return counts;
+}
+
 std::vector<float> CpuBackend::weights(int projection) const {
   if (plastic_of_projection_[projection] >= 0) return plastic_[plastic_of_projection_[projection]].weight;
   return std::vector<float>(net_.projections[projection].synapse_count(),

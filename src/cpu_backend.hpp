@@ -26,6 +26,7 @@ class CpuBackend : public Backend {
   std::string device() const override;
   void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
   std::vector<float> weights(int projection) const override;
+  std::vector<uint64_t> synapse_counts() const override;
 
  private:
   // One synaptic current of a population: the input of one incoming projection.

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "eisim/detmath.hpp"
+#include "eisim/erdos_renyi.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/random.hpp"
 
@@ -50,29 +51,10 @@ Connectivity build_rows(int64_t n_rows, int threads, GenerateRow generate_row) {
   return c;
 }
 
-// Erdős–Rényi: each target independently with probability p. Gaps between successive targets are
-// geometric, so the work is proportional to the synapses, not to the pairs.
-Connectivity build_probability(const ProjectionSpec& proj, int64_t n_pre, int64_t n_post, uint64_t seed,
-                               uint32_t stream, int threads) {
-  const double p = proj.p;
-  const double log_q = p < 1.0 ? det_log(1.0 - p) : 0.0;
-  const double n_post_d = static_cast<double>(n_post);
+Connectivity build_probability(double p, int64_t n_pre, int64_t n_post, uint64_t seed, uint32_t stream, int threads) {
+  const ErdosRenyiRows rows = erdos_renyi_rows(seed, stream, p, n_post);
   return build_rows(n_pre, threads, [&](int64_t row, std::vector<uint32_t>& out) {
-    if (p <= 0.0) return;
-    if (p >= 1.0) {
-      for (int64_t j = 0; j < n_post; ++j) out.push_back(static_cast<uint32_t>(j));
-      return;
-    }
-    double next = -1.0;
-    for (uint64_t draw = 0;; ++draw) {
-      const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(row), draw);
-      for (int half = 0; half < 2; ++half) {
-        const double u = uniform_open(r.w[2 * half], r.w[2 * half + 1]);
-        next += 1.0 + std::floor(det_log(u) / log_q);
-        if (next >= n_post_d) return;
-        out.push_back(static_cast<uint32_t>(next));
-      }
-    }
+    erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t j) { out.push_back(j); });
   });
 }
 
@@ -161,23 +143,27 @@ void check_host_memory(const NetworkSpec& spec) {
   }
 }
 
-Network build_network(const NetworkSpec& spec, int threads) {
+double erdos_renyi_p(const ProjectionSpec& proj) { return proj.rule == ConnectionRule::all_to_all ? 1.0 : proj.p; }
+
+uint32_t connectivity_stream(size_t k) { return random_stream(RandomPurpose::connectivity, static_cast<uint32_t>(k)); }
+
+Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host) {
   Network net;
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const ProjectionSpec& proj = spec.projections[k];
     const int64_t n_pre = spec.populations[proj.pre].size;
     const int64_t n_post = spec.populations[proj.post].size;
-    const uint32_t stream = random_stream(RandomPurpose::connectivity, static_cast<uint32_t>(k));
+    const uint32_t stream = connectivity_stream(k);
+    if (!on_host.empty() && !on_host[k]) {
+      net.projections.emplace_back();
+      continue;
+    }
     switch (proj.rule) {
       case ConnectionRule::probability:
-        net.projections.push_back(build_probability(proj, n_pre, n_post, spec.simulation.seed, stream, threads));
+      case ConnectionRule::all_to_all:
+        net.projections.push_back(
+            build_probability(erdos_renyi_p(proj), n_pre, n_post, spec.simulation.seed, stream, threads));
         break;
-      case ConnectionRule::all_to_all: {
-        ProjectionSpec everyone = proj;
-        everyone.p = 1.0;
-        net.projections.push_back(build_probability(everyone, n_pre, n_post, spec.simulation.seed, stream, threads));
-        break;
-      }
       case ConnectionRule::fixed_indegree:
         net.projections.push_back(build_fixed_indegree(proj, n_pre, n_post, spec.simulation.seed, stream, threads));
         break;

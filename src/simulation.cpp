@@ -25,15 +25,15 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   if (!options.out_dir.empty()) writer = std::make_unique<OutputWriter>(spec, options.out_dir);
 
   const auto build_start = std::chrono::steady_clock::now();
-  const Network net = build_network(spec, report.threads);
+  const Network net = build_network(spec, report.threads, projections_built_on_host(options.backend, spec));
   std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, options.backend_options);
   report.build_s = seconds_since(build_start);
   if (writer) writer->open_weight_files(net);
   report.backend = backend->name();
   report.mode = backend->mode();
   report.device = backend->device();
-  report.synapses = net.synapse_count();
-  for (const Connectivity& c : net.projections) report.projection_synapses.push_back(c.synapse_count());
+  report.projection_synapses = backend->synapse_counts();
+  for (uint64_t count : report.projection_synapses) report.synapses += count;
 
   SpikeStatistics statistics(spec);
   Progress progress(spec, options.show_progress);

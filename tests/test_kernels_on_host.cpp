@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <numeric>
 
+#include "../kernels/build_kernels.cuh"
 #include "../kernels/step_kernels.cuh"
 #include "eisim/backend_setup.hpp"
 #include "eisim/compare.hpp"
@@ -331,6 +333,26 @@ TEST(KernelsOnHost, PlasticityKernelsGiveTheCpuBackendsWeightsBitForBit) {
   ASSERT_EQ(reference.size(), emulated.size());
   EXPECT_NE(reference, std::vector<float>(reference.size(), static_cast<float>(spec.projections[1].weight)));
   EXPECT_EQ(0, std::memcmp(reference.data(), emulated.data(), reference.size() * sizeof(float)));
+}
+
+TEST(KernelsOnHost, BuildKernelsMakeTheHostBuildersConnectivity) {
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=3000"});
+  const Network host = build_network(spec, 2);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec.projections[k];
+    const int n_pre = static_cast<int>(spec.populations[proj.pre].size);
+    const ErdosRenyiRows rows = erdos_renyi_rows(spec.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj),
+                                                 spec.populations[proj.post].size);
+    std::vector<unsigned long long> counts(n_pre + 1, 0), row_start(n_pre + 1);
+    const unsigned int blocks = static_cast<unsigned int>((n_pre + 255) / 256);
+    emulate_launch(blocks, 256, cuda::count_rows, rows, n_pre, counts.data());
+    std::exclusive_scan(counts.begin(), counts.end(), row_start.begin(), 0ull);  // cub::DeviceScan on the GPU
+    std::vector<uint32_t> targets(row_start.back());
+    emulate_launch(blocks, 256, cuda::fill_rows, rows, n_pre, static_cast<const unsigned long long*>(row_start.data()),
+                   targets.data());
+    EXPECT_TRUE(std::equal(row_start.begin(), row_start.end(), host.projections[k].row_start.begin())) << proj.name;
+    EXPECT_EQ(targets, host.projections[k].targets) << proj.name;
+  }
 }
 
 TEST(KernelsOnHost, FastKernelsGiveTheSameRates) {

@@ -62,6 +62,8 @@ class Backend {
   virtual void advance(int64_t first_step, int64_t count, BlockOutput& out) = 0;
   // Current weights of projection k, one per synapse in presynaptic-major order.
   virtual std::vector<float> weights(int projection) const = 0;
+  // Synapses of every projection (a backend may have built some itself).
+  virtual std::vector<uint64_t> synapse_counts() const = 0;
 };
 
 // Throws RuntimeProblem, saying why, when backend `name` ("cpu", "cuda") cannot run here.
@@ -78,6 +80,10 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec
 
 // Indices of the projections onto population `post`, in config order: its synaptic channels.
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post);
+
+// Which projections the run loop builds on the host for backend `name`: all for "cpu"; for "cuda"
+// those the GPU cannot build itself (fixed in-degree, and plastic ones, whose index is made on the host).
+std::vector<bool> projections_built_on_host(const std::string& name, const NetworkSpec& spec);
 
 // For each projection, its channel: its position among the projections onto its population.
 std::vector<int> projection_channels(const NetworkSpec& spec);

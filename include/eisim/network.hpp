@@ -31,7 +31,14 @@ double estimate_connectivity_bytes(const NetworkSpec& spec);
 // Throws RuntimeProblem, naming the estimate and the memory available, if it will not fit.
 void check_host_memory(const NetworkSpec& spec);
 
-// Call check_host_memory first where the size is not known to be small.
-Network build_network(const NetworkSpec& spec, int threads);
+// The connection probability of a probability or all-to-all projection (1 for all-to-all).
+double erdos_renyi_p(const ProjectionSpec& proj);
+
+// Projection k's random stream: its connectivity is a function of (seed, this stream) alone.
+uint32_t connectivity_stream(size_t k);
+
+// Builds every projection, or only those with on_host[k] set (the others are left empty, for a
+// backend that builds them itself). Call check_host_memory first where the size is not small.
+Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host = {});
 
 }  // namespace eisim
