@@ -40,9 +40,8 @@ void require_backend(const std::string& name) {
   throw RuntimeProblem("--backend " + name + ": unknown backend (known: cpu, cuda)");
 }
 
-void require_runnable([[maybe_unused]] const std::string& name, const NetworkSpec& spec,
-                    [[maybe_unused]] const BackendOptions& options) {
-  check_host_memory(spec);
+void require_runnable(const std::string& name, const NetworkSpec& spec, [[maybe_unused]] const BackendOptions& options) {
+  check_host_memory(spec, projections_built_on_host(name, spec));
 #if defined(EISIM_WITH_CUDA)
   if (name == "cuda") check_device_memory(spec, options);
 #endif

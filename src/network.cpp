@@ -123,9 +123,10 @@ double expected_synapses(const NetworkSpec& spec, size_t k) {
   return proj.mean_indegree(spec.populations[proj.pre].size) * static_cast<double>(spec.populations[proj.post].size);
 }
 
-double estimate_connectivity_bytes(const NetworkSpec& spec) {
+double estimate_connectivity_bytes(const NetworkSpec& spec, const std::vector<bool>& on_host) {
   double bytes = 0;
   for (size_t k = 0; k < spec.projections.size(); ++k) {
+    if (!on_host.empty() && !on_host[k]) continue;
     // Targets twice while chunks are laid out (or sources + targets when transposing), row starts once.
     const int64_t n_pre = spec.populations[spec.projections[k].pre].size;
     bytes += 2.0 * 4.0 * expected_synapses(spec, k) + 8.0 * static_cast<double>(n_pre + 1);
@@ -133,8 +134,8 @@ double estimate_connectivity_bytes(const NetworkSpec& spec) {
   return bytes;
 }
 
-void check_host_memory(const NetworkSpec& spec) {
-  const double needed = estimate_connectivity_bytes(spec);
+void check_host_memory(const NetworkSpec& spec, const std::vector<bool>& on_host) {
+  const double needed = estimate_connectivity_bytes(spec, on_host);
   const double available = available_host_bytes();
   if (available > 0 && needed > 0.9 * available) {
     throw RuntimeProblem("the network will not fit in memory: building its connectivity needs about " +

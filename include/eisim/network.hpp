@@ -25,11 +25,12 @@ struct Network {
 // Expected number of synapses of projection k (exact for fixed in-degree and all-to-all).
 double expected_synapses(const NetworkSpec& spec, size_t k);
 
-// Bytes the host needs while building the network's connectivity.
-double estimate_connectivity_bytes(const NetworkSpec& spec);
+// Bytes the host needs while building the network's connectivity (only projections with
+// on_host[k] set, when given; see build_network).
+double estimate_connectivity_bytes(const NetworkSpec& spec, const std::vector<bool>& on_host = {});
 
 // Throws RuntimeProblem, naming the estimate and the memory available, if it will not fit.
-void check_host_memory(const NetworkSpec& spec);
+void check_host_memory(const NetworkSpec& spec, const std::vector<bool>& on_host = {});
 
 // The connection probability of a probability or all-to-all projection (1 for all-to-all).
 double erdos_renyi_p(const ProjectionSpec& proj);
