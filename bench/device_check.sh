@@ -5,6 +5,10 @@
 # Before the run, on a machine with the packages: tools/gather_deps.sh deps  (carried along).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -d deps/nlohmann ] || [ ! -d deps/Eigen ] || [ ! -d deps/googletest ]; then
+  echo "device_check: deps/ is missing: run tools/gather_deps.sh deps on a machine with the packages and bring it along" >&2
+  exit 2
+fi
 out=${OUT:-bench/results}
 mkdir -p "$out"
 export PATH="/usr/local/cuda/bin:$PATH"
