@@ -547,7 +547,7 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
   for (size_t a = 0; a < spec.populations.size(); ++a) {
     const PopulationSpec& pop = spec.populations[a];
     const double n = static_cast<double>(pop.size);
-    bytes += 8.0 * n * static_cast<double>(options.block_steps) + 4.0 * step_capacity(pop);  // spike lists
+    bytes += 8.0 * n * static_cast<double>(options.block_steps) + 8.0 * step_capacity(pop);  // spike lists, 2 per step
     if (pop.model == NeuronModel::poisson) {
       bytes += 16.0 * n;
     } else {
