@@ -11,6 +11,7 @@
 #include "eisim/config.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/meanfield_report.hpp"
+#include "eisim/rate_model_task.hpp"
 #include "eisim/rnn_task.hpp"
 #include "eisim/simulation.hpp"
 #include "eisim/summary.hpp"
@@ -112,6 +113,29 @@ int meanfield(const MeanFieldCommand& c) {
   return 0;
 }
 
+struct RateModelCommand {
+  std::string config;
+  std::vector<std::string> overrides, taus;
+  eisim::RateModelTask task;
+  double gain = 0.0;
+  std::string out_dir = "out/ratemodel";
+};
+
+int ratemodel(RateModelCommand c) {
+  const eisim::NetworkSpec spec = eisim::load_network_spec(c.config, c.overrides);
+  if (c.gain > 0) {
+    c.task.f.gain = c.gain / 1000.0;
+  } else if (spec.mean_field) {
+    c.task.f = eisim::RectifiedLinear{spec.mean_field->gain_hz_per_mv / 1000.0, spec.mean_field->threshold_mv};
+  } else {
+    throw eisim::ConfigError("ratemodel: give --gain and --threshold, or a mean_field block in the config "
+                             "(eisim meanfield CONFIG --measure-fi fits them)");
+  }
+  c.task.tau_ms = parse_taus(c.taus);
+  std::cout << eisim::run_rate_model(spec, c.task, c.out_dir).dump(2) << std::endl;
+  return 0;
+}
+
 struct RnnCommand {
   eisim::RnnTask task;
   std::string learning = "rls";
@@ -146,6 +170,18 @@ int main(int argc, char** argv) {
   mf_app->add_option("--tau", mf.taus, "rate-model time constant of a population, e.g. --tau E=30 --tau I=15 (ms)");
   mf_app->add_flag("--measure-fi", mf.measure,
                    "measure the f-I curve of the first spiking population by simulation (book Fig. 2.6) and fit it");
+  RateModelCommand rm;
+  CLI::App* rm_app = app.add_subcommand("ratemodel", "integrate the config's rate model (Eq. 3.11) from r = 0");
+  rm_app->add_option("config", rm.config, "network description (JSON)")->required();
+  rm_app->add_option("--set", rm.overrides, "override a value, e.g. --set N=20000");
+  rm_app->add_option("--gain", rm.gain, "threshold-linear f-I gain g (Hz/mV)")->check(CLI::PositiveNumber);
+  rm_app->add_option("--threshold", rm.task.f.threshold, "threshold-linear f-I threshold theta (mV)");
+  rm_app->add_option("--tau", rm.taus, "time constant of a population, e.g. --tau E=30 --tau I=15 (ms)");
+  rm_app->add_option("--T", rm.task.t_ms, "duration (ms)")->check(CLI::PositiveNumber);
+  rm_app->add_option("--dt", rm.task.dt_ms, "Euler step (ms)")->check(CLI::PositiveNumber);
+  rm_app->add_option("--every", rm.task.record_every_ms, "sampling interval (ms)")->check(CLI::PositiveNumber);
+  rm_app->add_option("--backend", rm.task.backend, "cpu (Eigen) or cuda (cuBLAS)")->check(CLI::IsMember({"cpu", "cuda"}));
+  rm_app->add_option("--out", rm.out_dir, "output folder (default out/ratemodel)");
   RnnCommand rc;
   CLI::App* rnn_app = app.add_subcommand("rnn", "train a chaotic RNN's readout on a sine (book Fig. 4.2) and test it");
   rnn_app->add_option("--learning", rc.learning, "rls (FORCE, Eq. 4.8), lms (Eq. 4.7) or none")
@@ -168,6 +204,7 @@ int main(int argc, char** argv) {
   try {
     if (mf_app->parsed()) return meanfield(mf);
     if (rnn_app->parsed()) return rnn(rc);
+    if (rm_app->parsed()) return ratemodel(rm);
     return run_app->parsed() ? run(run_args, out_dir) : compare(compare_args);
   } catch (const eisim::ConfigError& e) {
     std::cerr << "eisim: error in the network description: " << e.what() << "\n";

@@ -144,3 +144,33 @@ TEST(RnnTask, WritesOutputTargetAndErrorOfEveryStep) {
 
 }  // namespace
 }  // namespace eisim
+
+#include "eisim/config.hpp"
+#include "eisim/rate_model_task.hpp"
+
+namespace eisim {
+namespace {
+
+TEST(RateModelTask, IntegratesTheConfigsRateModelToItsFixedPoint) {
+  const fs::path dir = fs::temp_directory_path() / "eisim_rate_model_test";
+  fs::remove_all(dir);
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
+  RateModelTask task;
+  task.f = RectifiedLinear{2.86 / 1000.0, 10.75};
+  task.t_ms = 300;
+  const auto summary = run_rate_model(spec, task, dir.string());
+  const NpyFile rates = read_npy(dir / "ratemodel_rates_hz.npy");
+  EXPECT_EQ(rates.shape, (std::vector<size_t>{301, 2}));
+  EXPECT_EQ(read_npy(dir / "ratemodel_t.npy").shape, (std::vector<size_t>{301}));
+  // Stable (tau = tau_m = 15 ms for both): the trajectory ends at the Eq. 3.10 fixed point.
+  for (size_t a = 0; a < 2; ++a) {
+    EXPECT_NEAR(summary["final_rates_hz"][a].get<double>(), summary["fixed_point_hz"][a].get<double>(), 1e-6);
+  }
+  const auto r = values<double>(rates);
+  EXPECT_DOUBLE_EQ(r[0], 0.0);  // starts from r = 0
+  EXPECT_DOUBLE_EQ(r[r.size() - 2], summary["final_rates_hz"][0].get<double>());
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace eisim
