@@ -174,3 +174,30 @@ TEST(RateModelTask, IntegratesTheConfigsRateModelToItsFixedPoint) {
 
 }  // namespace
 }  // namespace eisim
+
+namespace eisim {
+namespace {
+
+TEST(Cli, ProgressInALogIsTenLinesWithRates) {
+  const fs::path dir = fs::temp_directory_path() / "eisim_progress_test";
+  fs::remove_all(dir);
+  const std::string log = dir.string() + ".log";
+  const std::string command = std::string(EISIM_BINARY) + " run " + test_support::source_path("configs/balanced_eif.json") +
+                              " --set N=1000 --set T=500 --set burn_in=0 --out " + dir.string() + " > /dev/null 2> " + log;
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::ifstream in(log);
+  std::string line;
+  int progress = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("t = ", 0) != 0) continue;
+    ++progress;
+    EXPECT_NE(line.find("s per simulated s"), std::string::npos) << line;
+    EXPECT_NE(line.find(" E "), std::string::npos) << line;
+  }
+  EXPECT_EQ(progress, 10);  // stderr is a file here, not a terminal
+  fs::remove_all(dir);
+  fs::remove(log);
+}
+
+}  // namespace
+}  // namespace eisim
