@@ -38,19 +38,24 @@ std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int popu
   return next;
 }
 
-std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
-  std::vector<double> accept(static_cast<size_t>(count), 0.0);
+double poisson_acceptance_at(const PopulationSpec& pop, double dt, int64_t step) {
   const double max_hz = pop.rate.max_hz();
-  if (max_hz <= 0.0) return accept;
-  for (int64_t k = 0; k < count; ++k) accept[k] = pop.rate.at_hz(static_cast<double>(first + k) * dt) / max_hz;
+  return max_hz > 0.0 ? pop.rate.at_hz(static_cast<double>(step) * dt) / max_hz : 0.0;
+}
+
+float external_current_at(const PopulationSpec& pop, double dt, int64_t step) {
+  return static_cast<float>(pop.external_current.at(static_cast<double>(step) * dt));
+}
+
+std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
+  std::vector<double> accept(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k) accept[k] = poisson_acceptance_at(pop, dt, first + k);
   return accept;
 }
 
 std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
   std::vector<float> current(static_cast<size_t>(count));
-  for (int64_t k = 0; k < count; ++k) {
-    current[k] = static_cast<float>(pop.external_current.at(static_cast<double>(first + k) * dt));
-  }
+  for (int64_t k = 0; k < count; ++k) current[k] = external_current_at(pop, dt, first + k);
   return current;
 }
 

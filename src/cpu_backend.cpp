@@ -73,7 +73,7 @@ std::string CpuBackend::device() const {
 
 void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step) {
   const int64_t n = spec.size;
-  const float external = external_current(spec, spec_.simulation.dt_ms, step, 1)[0];
+  const float external = external_current_at(spec, spec_.simulation.dt_ms, step);
   float* total = pop.total_input.data();
   std::fill(total, total + n, external);
   for (Channel& ch : pop.channels) {
@@ -147,7 +147,7 @@ void CpuBackend::emit_poisson(PopulationState& pop, int index, int64_t step) {
   const double step_end = static_cast<double>(step + 1) * dt;
   const double max_per_ms = spec.rate.max_hz() / 1000.0;
   // r(t_n)/r_max is computed once per step on the host, for every neuron and for both backends.
-  const double accept = poisson_acceptance(spec, dt, step, 1)[0];
+  const double accept = poisson_acceptance_at(spec, dt, step);
   const uint64_t seed = spec_.simulation.seed;
   const uint32_t stream = random_stream(RandomPurpose::poisson, static_cast<uint32_t>(index));
   pop.spiking.clear();

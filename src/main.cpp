@@ -126,7 +126,7 @@ int ratemodel(RateModelCommand c) {
   if (c.gain > 0) {
     c.task.f.gain = c.gain / 1000.0;
   } else if (spec.mean_field) {
-    c.task.f = eisim::RectifiedLinear{spec.mean_field->gain_hz_per_mv / 1000.0, spec.mean_field->threshold_mv};
+    c.task.f = spec.mean_field->curve();
   } else {
     throw eisim::ConfigError("ratemodel: give --gain and --threshold, or a mean_field block in the config "
                              "(eisim meanfield CONFIG --measure-fi fits them)");

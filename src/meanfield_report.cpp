@@ -47,7 +47,7 @@ std::vector<FiPoint> measure_population_fi_curve(const NetworkSpec& spec) {
 
 nlohmann::ordered_json plastic_mean_field_report(const NetworkSpec& spec) {
   if (!spec.mean_field) return nullptr;
-  const RectifiedLinear f{spec.mean_field->gain_hz_per_mv / 1000.0, spec.mean_field->threshold_mv};
+  const RectifiedLinear f = spec.mean_field->curve();
   const auto run = integrate_plastic_mean_field(spec, f, spec.recording.rate_window_ms);
   if (!run) return nullptr;
   const auto plastic = std::find_if(spec.projections.begin(), spec.projections.end(),
@@ -72,7 +72,7 @@ nlohmann::ordered_json mean_field_report(const NetworkSpec& spec, std::optional<
   }
   out["mean_field_weights_mv_ms"] = weights;  // w_ab = N_b p_ab j_ab, post a, pre b
   if (const auto balanced = balanced_state_rates(spec)) out["balanced_rates_hz"] = rates_json(spec, *balanced);
-  if (!f && spec.mean_field) f = RectifiedLinear{spec.mean_field->gain_hz_per_mv / 1000.0, spec.mean_field->threshold_mv};
+  if (!f && spec.mean_field) f = spec.mean_field->curve();
   if (measure) {
     const std::vector<FiPoint> points = measure_population_fi_curve(spec);
     nlohmann::ordered_json curve = nlohmann::ordered_json::array();

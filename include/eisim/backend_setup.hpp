@@ -21,9 +21,11 @@ std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int popu
 
 // A Poisson population's thinning acceptance r(t_n) / r_max at each step of [first, first + count).
 std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
+double poisson_acceptance_at(const PopulationSpec& pop, double dt, int64_t step);
 
 // A membrane population's external current at each step of [first, first + count).
 std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
+float external_current_at(const PopulationSpec& pop, double dt, int64_t step);
 
 // The jump J / tau_syn of a projection's spikes, in the fixed point of model_math.hpp, and as a float.
 int64_t jump_fixed(const ProjectionSpec& proj);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "eisim/rectified_linear.hpp"
+
 namespace eisim {
 
 enum class NeuronModel { eif, lif, leaky_integrator, poisson };
@@ -111,6 +113,7 @@ struct SimulationSpec {
 struct MeanFieldSpec {
   double gain_hz_per_mv = 0.0;
   double threshold_mv = 0.0;
+  RectifiedLinear curve() const { return RectifiedLinear{gain_hz_per_mv / 1000.0, threshold_mv}; }  // spikes/ms
 };
 
 struct NetworkSpec {
