@@ -1,7 +1,6 @@
 // Building Erdős–Rényi connectivity on the GPU: one thread per presynaptic row counts its targets,
 // a scan turns the counts into row starts, and the same threads fill the rows. The rows come from
 // include/eisim/erdos_renyi.hpp, so they are the host builder's, synapse for synapse.
-// Static kernels: tests/test_kernels_on_host.cpp also compiles this header as host code.
 #pragma once
 
 #include "eisim/erdos_renyi.hpp"

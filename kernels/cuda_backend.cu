@@ -9,6 +9,7 @@
 #include "cuda_backend.hpp"
 #include "cuda_device.hpp"
 #include "device_buffer.hpp"
+#include "kernel_launch.hpp"
 #include "eisim/backend_setup.hpp"
 #include "eisim/random.hpp"
 #include "build_kernels.cuh"
@@ -103,6 +104,7 @@ class CudaBackend final : public Backend {
   void upload_block_inputs(int64_t first_step, int64_t count);
   void read_block(int64_t first_step, int64_t count, BlockOutput& out);
   cuda::SpikeSink sink(int population) const;
+  const cuda::BlockClock* clock() const { return clock_.data(); }
 
   const NetworkSpec& spec_;
   BackendOptions options_;
@@ -264,8 +266,7 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
                                                spec_.populations[proj.post].size);
   DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_pre) + 1);
   counts.zero();  // the last entry stays 0, so the exclusive scan ends with the total
-  cuda::count_rows<<<blocks_for(n_pre), kThreads>>>(rows, n_pre, counts.data());
-  cuda_check_launch("count_rows");
+  launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, n_pre, counts.data());
   DeviceBuffer<unsigned long long> row_start(static_cast<size_t>(n_pre) + 1);
   size_t scratch_bytes = 0;
   cuda_check(cub::DeviceScan::ExclusiveSum(nullptr, scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
@@ -276,8 +277,8 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   unsigned long long synapses = 0;
   cuda_check(cudaMemcpy(&synapses, row_start.data() + n_pre, sizeof synapses, cudaMemcpyDeviceToHost), "read synapse count");
   DeviceBuffer<uint32_t> targets(synapses);
-  cuda::fill_rows<<<blocks_for(n_pre), kThreads>>>(rows, n_pre, row_start.data(), targets.data());
-  cuda_check_launch("fill_rows");
+  launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, n_pre,
+                row_start.data(), targets.data());
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
   return ProjectionState{std::move(row_start), std::move(targets)};
 }
@@ -366,31 +367,26 @@ void CudaBackend<Input>::enqueue_step(int s) {
     const cuda::WeightRecordView view{p.weight.data(), p.weight.size(), rec.sample.data(),
                                       static_cast<int>(rec.sample.size()), w.every_steps, rec.partial_sums.data(),
                                       rec.sampled.data()};
-    cuda::record_weights<<<kRecordBlocks, kThreads, 0, stream_>>>(view, clock_.data(), s);
-    cuda_check_launch("record_weights");
+    launch_kernel("record_weights", kRecordBlocks, kThreads, stream_, cuda::record_weights, view, clock(), s);
   }
   const int populations = static_cast<int>(spec_.populations.size());
-  cuda::update_neurons<Input><<<blocks_for(neurons_), kThreads, 0, stream_>>>(population_views_.data(), populations,
-                                                                              neurons_, clock_.data(), s);
-  cuda_check_launch("update_neurons");
-  cuda::deliver_spikes<Input><<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(
-      delivery_views_.data(), static_cast<int>(spec_.projections.size()), step_counts_.data(), populations,
-      clock_.data(), s);
-  cuda_check_launch("deliver_spikes");
+  launch_kernel("update_neurons", blocks_for(neurons_), kThreads, stream_, cuda::update_neurons<Input>,
+                population_views_.data(), populations, neurons_, clock(), s);
+  launch_kernel("deliver_spikes", delivery_blocks_, kDeliveryThreads, stream_, cuda::deliver_spikes<Input>,
+                delivery_views_.data(), static_cast<int>(spec_.projections.size()), step_counts_.data(),
+                populations, clock(), s);
   for (const PlasticState& p : plastic_) {
     const cuda::PlasticView view = plastic_view(p);
-    cuda::decay_traces<<<blocks_for(std::max(view.n_pre, view.n_post)), kThreads, 0, stream_>>>(view);
-    cuda_check_launch("decay_traces");
-    cuda::presynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view, clock_.data(), s);
-    cuda_check_launch("presynaptic_updates");
-    cuda::add_spikes_to_trace<<<blocks_for(view.pre.capacity), kThreads, 0, stream_>>>(
-        view.pre, view.y_pre, p.constants.trace_jump, clock_.data(), s);
-    cuda_check_launch("add_spikes_to_trace");
-    cuda::postsynaptic_updates<<<delivery_blocks_, kDeliveryThreads, 0, stream_>>>(view, clock_.data(), s);
-    cuda_check_launch("postsynaptic_updates");
-    cuda::add_spikes_to_trace<<<blocks_for(view.post.capacity), kThreads, 0, stream_>>>(
-        view.post, view.y_post, p.constants.trace_jump, clock_.data(), s);
-    cuda_check_launch("add_spikes_to_trace");
+    launch_kernel("decay_traces", blocks_for(std::max(view.n_pre, view.n_post)), kThreads, stream_,
+                  cuda::decay_traces, view);
+    launch_kernel("presynaptic_updates", delivery_blocks_, kDeliveryThreads, stream_, cuda::presynaptic_updates,
+                  view, clock(), s);
+    launch_kernel("add_spikes_to_trace", blocks_for(view.pre.capacity), kThreads, stream_, cuda::add_spikes_to_trace,
+                  view.pre, view.y_pre, p.constants.trace_jump, clock(), s);
+    launch_kernel("postsynaptic_updates", delivery_blocks_, kDeliveryThreads, stream_, cuda::postsynaptic_updates,
+                  view, clock(), s);
+    launch_kernel("add_spikes_to_trace", blocks_for(view.post.capacity), kThreads, stream_,
+                  cuda::add_spikes_to_trace, view.post, view.y_post, p.constants.trace_jump, clock(), s);
   }
 }
 

@@ -13,7 +13,4 @@ inline void cuda_check(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw RuntimeProblem(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
 }
 
-// After a kernel launch: catches bad launch configurations at once (faults surface at the next sync).
-inline void cuda_check_launch(const char* kernel) { cuda_check(cudaGetLastError(), kernel); }
-
 }  // namespace eisim

@@ -4,6 +4,7 @@
 
 #include "cuda_check.hpp"
 #include "device_buffer.hpp"
+#include "kernel_launch.hpp"
 #include "rate_network_cuda.hpp"
 
 namespace eisim {
@@ -44,8 +45,8 @@ std::vector<double> integrate_rates_cuda(const RateCudaProblem& p) {
         CUBLAS_STATUS_SUCCESS) {
       throw RuntimeProblem("cuBLAS: W r failed");
     }
-    euler_step<<<blocks, threads>>>(n, r.data(), Wr.data(), X.data(), tau.data(), gain.data(), threshold.data(), p.dt);
-    cuda_check_launch("euler_step");
+    launch_kernel("euler_step", blocks, threads, nullptr, euler_step, n, r.data(), Wr.data(), X.data(), tau.data(),
+                  gain.data(), threshold.data(), p.dt);
   }
   std::vector<double> out(record.size());
   cuda_check(cudaMemcpy(out.data(), record.data(), record.bytes(), cudaMemcpyDeviceToHost), "read rates");

@@ -6,6 +6,7 @@
 
 #include "cuda_check.hpp"
 #include "device_buffer.hpp"
+#include "kernel_launch.hpp"
 #include "rnn_cuda.hpp"
 
 namespace eisim {
@@ -68,29 +69,27 @@ std::vector<double> run_rnn_cuda(const RnnCudaProblem& problem) {
   for (long i = 0; i < steps; ++i) {
     cublas_check(cublasDgemv(handle, CUBLAS_OP_N, n, n, &s->one, W.data(), n, r.data(), 1, &s->zero, drive.data(), 1),
                  "W r");
-    update_rates<<<blocks, threads>>>(n, r.data(), drive.data(), X.data(), Q.data(), s, problem.dt_over_tau);
-    cuda_check_launch("update_rates");
+    launch_kernel("update_rates", blocks, threads, nullptr, update_rates, n, r.data(), drive.data(), X.data(), Q.data(),
+                  s, problem.dt_over_tau);
     cublas_check(cublasDdot(handle, n, R.data(), 1, r.data(), 1, &s->z_new), "z = R r");
     if (problem.learning_on[i] && problem.rls) {
       // u = P r (P symmetric: only its lower triangle is read and updated), then R and P.
       cublas_check(cublasDsymv(handle, CUBLAS_FILL_MODE_LOWER, n, &s->one, P.data(), n, r.data(), 1, &s->zero, u.data(), 1),
                    "u = P r");
       cublas_check(cublasDdot(handle, n, r.data(), 1, u.data(), 1, &s->ru), "r u");
-      learning_coefficients<<<1, 1>>>(s, problem.target[i], problem.epsilon, problem.epsilon_P, outputs.data() + i);
-      cuda_check_launch("learning_coefficients");
+      launch_kernel("learning_coefficients", 1, 1, nullptr, learning_coefficients, s, problem.target[i],
+                    problem.epsilon, problem.epsilon_P, outputs.data() + i);
       cublas_check(cublasDaxpy(handle, n, &s->alpha_R, u.data(), 1, R.data(), 1), "R -= eps e u");
       cublas_check(cublasDsyr(handle, CUBLAS_FILL_MODE_LOWER, n, &s->alpha_P, u.data(), 1, P.data(), n), "P -= u u^T");
     } else if (problem.learning_on[i]) {
-      learning_coefficients<<<1, 1>>>(s, problem.target[i], problem.epsilon, 0.0, outputs.data() + i);
-      cuda_check_launch("learning_coefficients");
+      launch_kernel("learning_coefficients", 1, 1, nullptr, learning_coefficients, s, problem.target[i],
+                    problem.epsilon, 0.0, outputs.data() + i);
       cublas_check(cublasDaxpy(handle, n, &s->alpha_R, r.data(), 1, R.data(), 1), "R -= eps e r");
     } else {
-      record_output<<<1, 1>>>(s, outputs.data() + i);
-      cuda_check_launch("record_output");
+      launch_kernel("record_output", 1, 1, nullptr, record_output, s, outputs.data() + i);
     }
     cublas_check(cublasDdot(handle, n, R.data(), 1, r.data(), 1, &s->z_new), "z = R r");
-    carry_output<<<1, 1>>>(s);
-    cuda_check_launch("carry_output");
+    launch_kernel("carry_output", 1, 1, nullptr, carry_output, s);
   }
   std::vector<double> out(static_cast<size_t>(steps));
   cuda_check(cudaMemcpy(out.data(), outputs.data(), outputs.bytes(), cudaMemcpyDeviceToHost), "read outputs");

@@ -7,8 +7,7 @@
 // block of steps is captured once as a CUDA graph and replayed. Spike lists are double-buffered
 // by the parity of the step: step n's list is delivered while step n+1 fills the other one.
 //
-// Kernels are static: this header is also compiled as host code by tests/test_kernels_on_host.cpp,
-// and internal linkage keeps those host versions apart from the CUDA build's.
+// Kernels are launched through kernel_launch.hpp, so tests/emulated_gpu can also run them as host code.
 #pragma once
 
 #include <cstdint>

@@ -18,7 +18,11 @@ using CudaVsCpu = test_support::NeedsGpu;
 
 TEST_F(CudaVsCpu, CanonicalNetworkGivesIdenticalSpikesInDeterministicMode) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
-  test_support::expect_identical_runs(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
+  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = test_support::run_collecting(spec, "cuda");
+  EXPECT_EQ(gpu.report.backend, "cuda");
+  // Its Erdős–Rényi projections were built on the GPU: the same synapses, or the spikes would differ.
+  EXPECT_EQ(cpu.report.projection_synapses, gpu.report.projection_synapses);
+  test_support::expect_identical_runs(spec, cpu, gpu);
 }
 
 TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
@@ -53,6 +57,26 @@ TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
   EXPECT_EQ(cpu_out.weights[0].sample, gpu_out.weights[0].sample);
+}
+
+TEST_F(CudaVsCpu, RecordingsAreIdenticalWhateverTheBlockLength) {
+  // 97-step blocks: weight samples every 45 steps and traces every 10 fall anywhere in a block,
+  // several to a block, and the run ends with a short block.
+  NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                       {"N=1000", "T=600", "burn_in=0", "eta=200"});
+  spec.recording.weights[0].every_steps = 45;
+  spec.recording.traces.push_back(TraceSpec{0, {0, 7, 799}, 10});
+  RunOptions options;
+  options.backend = "cuda";
+  options.backend_options.block_steps = 97;
+  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = record_run(spec, options);
+  test_support::expect_identical_runs(spec, cpu, gpu);
+  const WeightRecord &a = cpu.weights[0], &b = gpu.weights[0];
+  EXPECT_EQ(a.step, b.step);
+  EXPECT_EQ(a.sample, b.sample);
+  ASSERT_EQ(a.mean.size(), b.mean.size());
+  ASSERT_GT(a.mean.size(), 100u);
+  for (size_t s = 0; s < a.mean.size(); ++s) EXPECT_NEAR(a.mean[s], b.mean[s], 1e-9) << "sample " << s;  // summation order
 }
 
 TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {

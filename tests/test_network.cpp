@@ -95,7 +95,7 @@ TEST_P(CanonicalNetwork, RatesAreWithinTenPercentOfTheBalancedState) {
   EXPECT_GT(*result.report.populations[0].cv_isi, 0.7);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CanonicalNetwork, ::testing::Values("cpu", "cuda"));
+INSTANTIATE_TEST_SUITE_P(Backends, CanonicalNetwork, ::testing::Values("cpu", "cuda"), test_support::backend_name);
 
 TEST(Reproducibility, SameSeedSameSpikesOtherSeedOtherSpikes) {
   const std::string path = test_support::source_path("configs/balanced_eif.json");

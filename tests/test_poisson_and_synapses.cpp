@@ -70,7 +70,7 @@ TEST_P(PoissonAndSynapses, StationaryMeanSynapticCurrentIsKjr) {
   EXPECT_NEAR(sum / static_cast<double>(count), expected, 0.1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PoissonAndSynapses, ::testing::Values("cpu", "cuda"));
+INSTANTIATE_TEST_SUITE_P(Backends, PoissonAndSynapses, ::testing::Values("cpu", "cuda"), test_support::backend_name);
 
 }  // namespace
 }  // namespace eisim

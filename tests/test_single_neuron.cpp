@@ -64,7 +64,7 @@ TEST_P(SingleNeuron, EifWithInputAboveThresholdSpikesPeriodically) {
   for (size_t k = 2; k < steps.size(); ++k) EXPECT_NEAR(steps[k] - steps[k - 1], steps[1] - steps[0], 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SingleNeuron, ::testing::Values("cpu", "cuda"));
+INSTANTIATE_TEST_SUITE_P(Backends, SingleNeuron, ::testing::Values("cpu", "cuda"), test_support::backend_name);
 
 }  // namespace
 }  // namespace eisim

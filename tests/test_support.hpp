@@ -65,4 +65,7 @@ class OnEachBackend : public ::testing::TestWithParam<std::string> {
   RecordedRun run(const NetworkSpec& spec) const { return run_collecting(spec, GetParam()); }
 };
 
+// Names the instances ".../cpu" and ".../cuda", so a filter can pick one backend's.
+inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
 }  // namespace eisim::test_support

@@ -1,0 +1,108 @@
+// The emulated CUDA runtime is only worth running the GPU tests on if it fails where a GPU would:
+// these tests check that it does (missing synchronisation, uninitialised memory, copies out of
+// bounds, calls forbidden during graph capture, bad launch configurations, cuBLAS conventions).
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "../../kernels/device_buffer.hpp"
+#include "../../kernels/kernel_launch.hpp"
+
+namespace eisim {
+namespace {
+
+__global__ void add(int* x, int n, int amount) {
+  const unsigned int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < static_cast<unsigned int>(n)) x[i] += amount;
+}
+
+std::vector<int> download(const DeviceBuffer<int>& buffer) {
+  std::vector<int> out(buffer.size());
+  EXPECT_EQ(cudaSuccess, cudaMemcpy(out.data(), buffer.data(), buffer.bytes(), cudaMemcpyDeviceToHost));
+  return out;
+}
+
+TEST(EmulatedRuntime, WorkOnAStreamIsOnlySeenAfterSynchronisingWithIt) {
+  DeviceBuffer<int> x(std::vector<int>(300, 1));
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaSuccess, cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  launch_kernel("add", 2, 256, stream, add, x.data(), 300, 41);
+  EXPECT_EQ(download(x), std::vector<int>(300, 1));  // the legacy stream does not wait for a non-blocking one
+  ASSERT_EQ(cudaSuccess, cudaStreamSynchronize(stream));
+  EXPECT_EQ(download(x), std::vector<int>(300, 42));
+  ASSERT_EQ(cudaSuccess, cudaStreamDestroy(stream));
+}
+
+TEST(EmulatedRuntime, NewDeviceMemoryIsNotZero) {
+  DeviceBuffer<int> x(4);
+  EXPECT_NE(download(x), std::vector<int>(4, 0));
+  x.zero();
+  EXPECT_EQ(download(x), std::vector<int>(4, 0));
+}
+
+TEST(EmulatedRuntime, CopiesMustStayInsideTheirAllocation) {
+  DeviceBuffer<int> x(4);
+  std::vector<int> host(5);
+  EXPECT_EQ(cudaErrorInvalidValue, cudaMemcpy(host.data(), x.data(), 5 * sizeof(int), cudaMemcpyDeviceToHost));
+  EXPECT_EQ(cudaErrorInvalidValue, cudaMemcpy(host.data(), host.data() + 1, sizeof(int), cudaMemcpyDeviceToHost));
+  EXPECT_EQ(cudaErrorInvalidValue, cudaMemcpy(x.data(), x.data() + 1, sizeof(int), cudaMemcpyHostToDevice));
+  EXPECT_EQ(cudaErrorInvalidValue, cudaGetLastError());
+  EXPECT_EQ(cudaSuccess, cudaGetLastError());
+}
+
+TEST(EmulatedRuntime, CaptureForbidsSynchronousCallsAndReplaysWhatItRecorded) {
+  DeviceBuffer<int> x(std::vector<int>(10, 0));
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaSuccess, cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+
+  ASSERT_EQ(cudaSuccess, cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+  int host = 0;
+  EXPECT_NE(cudaSuccess, cudaMemcpy(&host, x.data(), sizeof host, cudaMemcpyDeviceToHost));
+  cudaGraph_t graph = nullptr;
+  EXPECT_EQ(cudaErrorStreamCaptureInvalidated, cudaStreamEndCapture(stream, &graph));
+  EXPECT_EQ(graph, nullptr);
+
+  ASSERT_EQ(cudaSuccess, cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+  launch_kernel("add", 1, 32, stream, add, x.data(), 10, 1);
+  launch_kernel("add", 1, 32, stream, add, x.data(), 10, 2);
+  ASSERT_EQ(cudaSuccess, cudaStreamEndCapture(stream, &graph));
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaSuccess, cudaGraphInstantiate(&exec, graph, 0));
+  EXPECT_EQ(download(x), std::vector<int>(10, 0));  // capturing runs nothing
+  for (int replay = 0; replay < 2; ++replay) ASSERT_EQ(cudaSuccess, cudaGraphLaunch(exec, stream));
+  ASSERT_EQ(cudaSuccess, cudaStreamSynchronize(stream));
+  EXPECT_EQ(download(x), std::vector<int>(10, 6));
+  cudaGraphExecDestroy(exec);
+  cudaGraphDestroy(graph);
+  cudaStreamDestroy(stream);
+}
+
+TEST(EmulatedRuntime, LaunchesNeedBlocksAndAtMost1024Threads) {
+  DeviceBuffer<int> x(1);
+  EXPECT_THROW(launch_kernel("no blocks", 0, 32, nullptr, add, x.data(), 1, 1), RuntimeProblem);
+  EXPECT_THROW(launch_kernel("too many threads", 1, 2048, nullptr, add, x.data(), 1, 1), RuntimeProblem);
+}
+
+TEST(EmulatedRuntime, CublasIsColumnMajorAndReadsOneTriangleOfASymmetricMatrix) {
+  // A = [[1, 2], [3, 4]] stored by columns; the symmetric S = [[1, 5], [5, 2]] with junk above the diagonal.
+  DeviceBuffer<double> A(std::vector<double>{1, 3, 2, 4}), S(std::vector<double>{1, 5, -99, 2});
+  DeviceBuffer<double> x(std::vector<double>{1, 10}), y(std::vector<double>{7, 7});
+  cublasHandle_t h = nullptr;
+  ASSERT_EQ(CUBLAS_STATUS_SUCCESS, cublasCreate(&h));
+  const double one = 1.0, zero = 0.0;
+  std::vector<double> out(2);
+  ASSERT_EQ(CUBLAS_STATUS_SUCCESS, cublasDgemv(h, CUBLAS_OP_N, 2, 2, &one, A.data(), 2, x.data(), 1, &zero, y.data(), 1));
+  ASSERT_EQ(cudaSuccess, cudaMemcpy(out.data(), y.data(), y.bytes(), cudaMemcpyDeviceToHost));
+  EXPECT_EQ(out, (std::vector<double>{21, 43}));
+  ASSERT_EQ(CUBLAS_STATUS_SUCCESS, cublasDsymv(h, CUBLAS_FILL_MODE_LOWER, 2, &one, S.data(), 2, x.data(), 1, &zero, y.data(), 1));
+  ASSERT_EQ(cudaSuccess, cudaMemcpy(out.data(), y.data(), y.bytes(), cudaMemcpyDeviceToHost));
+  EXPECT_EQ(out, (std::vector<double>{51, 25}));
+  // A host vector where device memory belongs is refused.
+  EXPECT_EQ(CUBLAS_STATUS_INVALID_VALUE, cublasDgemv(h, CUBLAS_OP_N, 2, 2, &one, A.data(), 2, out.data(), 1, &zero, y.data(), 1));
+  cublasDestroy(h);
+}
+
+}  // namespace
+}  // namespace eisim
