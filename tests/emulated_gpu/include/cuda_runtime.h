@@ -28,6 +28,9 @@
 #include <tuple>
 #include <utility>
 #include <vector>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 // ---- what kernels see
 #define __global__
@@ -190,14 +193,20 @@ inline cudaError_t enqueue(cudaStream_t s, EmulatedOp op) {
   return cudaSuccess;
 }
 
+// Allocations are whole multiples of 256 bytes, aligned as cudaMalloc's are.
+inline size_t footprint(size_t bytes) { return (std::max<size_t>(bytes, 1) + 255) / 256 * 256; }
+
 inline cudaError_t allocate(void** p, size_t bytes, bool device) {
   if (forbidden_during_capture()) return cudaErrorStreamCaptureImplicit;
   if (!p) return fail(cudaErrorInvalidValue);
-  const size_t rounded = (std::max<size_t>(bytes, 1) + 255) / 256 * 256;
+  const size_t rounded = footprint(bytes);
   if (device && runtime().device_bytes + rounded > kDeviceBytes) return fail(cudaErrorMemoryAllocation);
   char* memory = static_cast<char*>(std::aligned_alloc(256, rounded));
   if (!memory) return fail(cudaErrorMemoryAllocation);
   std::memset(memory, kPoison, rounded);
+#if defined(__SANITIZE_ADDRESS__)  // kernels that read or write past the end are reported, as by compute-sanitizer
+  ASAN_POISON_MEMORY_REGION(memory + bytes, rounded - bytes);
+#endif
   runtime().allocations[memory] = Allocation{bytes, device};
   if (device) runtime().device_bytes += rounded;
   *p = memory;
@@ -210,7 +219,10 @@ inline cudaError_t release(void* p, bool device) {
   auto it = runtime().allocations.find(static_cast<const char*>(p));
   if (it == runtime().allocations.end() || it->second.device != device) return fail(cudaErrorInvalidValue);
   flush_all();  // freeing waits for the device
-  if (device) runtime().device_bytes -= (std::max<size_t>(it->second.bytes, 1) + 255) / 256 * 256;
+  if (device) runtime().device_bytes -= footprint(it->second.bytes);
+#if defined(__SANITIZE_ADDRESS__)
+  ASAN_UNPOISON_MEMORY_REGION(p, footprint(it->second.bytes));
+#endif
   runtime().allocations.erase(it);
   std::free(p);
   return cudaSuccess;
