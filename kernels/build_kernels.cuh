@@ -7,12 +7,15 @@
 
 namespace eisim::cuda {
 
-static __global__ void count_rows(ErdosRenyiRows rows, int n_pre, unsigned long long* counts) {
+// Also the longest row's length, in *longest (which starts at 0).
+static __global__ void count_rows(ErdosRenyiRows rows, int n_pre, unsigned long long* counts,
+                                  unsigned long long* longest) {
   const int row = blockIdx.x * blockDim.x + threadIdx.x;
   if (row >= n_pre) return;
   unsigned long long count = 0;
   erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t) { ++count; });
   counts[row] = count;
+  atomicMax(longest, count);
 }
 
 static __global__ void fill_rows(ErdosRenyiRows rows, int n_pre, const unsigned long long* row_start, uint32_t* targets) {

@@ -81,6 +81,7 @@ class CudaBackend final : public Backend {
   struct ProjectionState {
     DeviceBuffer<unsigned long long> row_start;
     DeviceBuffer<uint32_t> targets;
+    unsigned long long longest_row;
   };
   struct PlasticState {
     int projection;
@@ -191,8 +192,10 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     if (c.row_start.empty()) {  // left for the GPU to build (see projections_built_on_host)
       projections_.push_back(build_on_device(k));
     } else {
+      uint64_t longest = 0;
+      for (size_t i = 0; i + 1 < c.row_start.size(); ++i) longest = std::max(longest, c.row_start[i + 1] - c.row_start[i]);
       projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(as_ull(c.row_start)),
-                                             DeviceBuffer<uint32_t>(c.targets)});
+                                             DeviceBuffer<uint32_t>(c.targets), longest});
     }
     synapse_counts_.push_back(projections_.back().targets.size());
   }
@@ -264,9 +267,11 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
   const ErdosRenyiRows rows = erdos_renyi_rows(spec_.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj),
                                                spec_.populations[proj.post].size);
-  DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_pre) + 1);
+  DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_pre) + 1), longest(1);
   counts.zero();  // the last entry stays 0, so the exclusive scan ends with the total
-  launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, n_pre, counts.data());
+  longest.zero();
+  launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, n_pre, counts.data(),
+                longest.data());
   DeviceBuffer<unsigned long long> row_start(static_cast<size_t>(n_pre) + 1);
   size_t scratch_bytes = 0;
   cuda_check(cub::DeviceScan::ExclusiveSum(nullptr, scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
@@ -274,13 +279,14 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   DeviceBuffer<unsigned char> scratch(std::max<size_t>(scratch_bytes, 1));
   cuda_check(cub::DeviceScan::ExclusiveSum(scratch.data(), scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
              "scan row counts");
-  unsigned long long synapses = 0;
+  unsigned long long synapses = 0, longest_row = 0;
   cuda_check(cudaMemcpy(&synapses, row_start.data() + n_pre, sizeof synapses, cudaMemcpyDeviceToHost), "read synapse count");
+  cuda_check(cudaMemcpy(&longest_row, longest.data(), sizeof longest_row, cudaMemcpyDeviceToHost), "read longest row");
   DeviceBuffer<uint32_t> targets(synapses);
   launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, n_pre,
                 row_start.data(), targets.data());
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
-  return ProjectionState{std::move(row_start), std::move(targets)};
+  return ProjectionState{std::move(row_start), std::move(targets), longest_row};
 }
 
 // The per-population and per-projection views the step kernels read: uploaded once.
@@ -324,7 +330,9 @@ void CudaBackend<Input>::upload_views() {
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), projections_[k].row_start.data(),
+    const unsigned long long chunks = (projections_[k].longest_row + cuda::kDeliveryChunk - 1) / cuda::kDeliveryChunk;
+    deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), static_cast<unsigned int>(std::max(chunks, 1ull)),
+                                                   projections_[k].row_start.data(),
                                                    projections_[k].targets.data(),
                                                    membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
                                                    jump_of<Input>(proj), plastic ? plastic->weight.data() : nullptr,

@@ -90,9 +90,15 @@ struct PopulationView {
   SpikeSink sink;
 };
 
+// Delivery's unit of work: up to this many targets of one spiking row, for one block. Long rows
+// are cut into several, so a step's few hundred spikes keep every SM busy (DESIGN.md §4: global
+// atomics run faster the more rows are in flight).
+constexpr unsigned int kDeliveryChunk = 1024;
+
 template <typename Input>
 struct DeliveryView {
   SpikeList pre;
+  unsigned int chunks;  // per spiking row: the longest row's length / kDeliveryChunk, rounded up
   const unsigned long long* row_start;
   const uint32_t* targets;
   Input* input;
@@ -214,23 +220,28 @@ static __global__ void update_neurons(const PopulationView<Input>* pops, int pop
   }
 }
 
-// Every projection: a block per spiking row (grid-stride over the step's spikes), its threads
-// over the row's targets. Block 0 also empties the other parity's lists for the next step.
+// Every projection: the step's spiking rows, cut into chunks (kDeliveryChunk), are numbered across
+// projections and dealt to the blocks (grid-stride); a chunk's targets go to the block's threads.
+// Block 0 also empties the other parity's lists for the next step.
 template <typename Input>
 static __global__ void deliver_spikes(const DeliveryView<Input>* views, int projections, unsigned int* counts,
                                       int populations, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
-  for (int k = 0; k < projections; ++k) {
+  for (unsigned long long item = blockIdx.x;; item += gridDim.x) {
+    int k = 0;
+    unsigned long long local = item;  // the item's number within projection k
+    while (k < projections && local >= static_cast<unsigned long long>(views[k].pre.size(parity)) * views[k].chunks) {
+      local -= static_cast<unsigned long long>(views[k].pre.size(parity)) * views[k].chunks;
+      ++k;
+    }
+    if (k == projections) break;
     const DeliveryView<Input>& v = views[k];
-    const unsigned int count = v.pre.size(parity);
-    const uint32_t* spikes = v.pre.of(parity);
-    for (unsigned int i = blockIdx.x; i < count; i += gridDim.x) {
-      const uint32_t row = spikes[i];
-      const unsigned long long end = v.row_start[row + 1];
-      for (unsigned long long t = v.row_start[row] + threadIdx.x; t < end; t += blockDim.x) {
-        const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
-        atomicAdd(v.input + v.targets[t], jump);
-      }
+    const uint32_t row = v.pre.of(parity)[local / v.chunks];
+    const unsigned long long begin = v.row_start[row] + (local % v.chunks) * kDeliveryChunk;
+    const unsigned long long end = min(begin + kDeliveryChunk, v.row_start[row + 1]);
+    for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) {
+      const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
+      atomicAdd(v.input + v.targets[t], jump);
     }
   }
   if (blockIdx.x == 0) {

@@ -59,6 +59,17 @@ TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
   EXPECT_EQ(cpu_out.weights[0].sample, gpu_out.weights[0].sample);
 }
 
+TEST_F(CudaVsCpu, RowsLongerThanADeliveryChunkGiveIdenticalSpikes) {
+  // p = 0.6: rows of about 1900 targets, cut into two chunks of at most 1024 (kDeliveryChunk).
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"),
+                                             {"N=4000", "p=0.6", "T=300", "burn_in=0"});
+  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = test_support::run_collecting(spec, "cuda");
+  const double mean_row = static_cast<double>(cpu.report.projection_synapses[0]) /
+                          static_cast<double>(spec.populations[spec.projections[0].pre].size);
+  ASSERT_GT(mean_row, 1.5 * 1024) << spec.projections[0].name;
+  test_support::expect_identical_runs(spec, cpu, gpu);
+}
+
 TEST_F(CudaVsCpu, RecordingsAreIdenticalWhateverTheBlockLength) {
   // 97-step blocks: weight samples every 45 steps and traces every 10 fall anywhere in a block,
   // several to a block, and the run ends with a short block.

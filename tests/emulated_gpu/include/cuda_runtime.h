@@ -50,6 +50,12 @@ T atomicAdd(T* address, T value) {
   *address = old + value;
   return old;
 }
+template <typename T>
+T atomicMax(T* address, T value) {
+  const T old = *address;
+  *address = std::max(old, value);
+  return old;
+}
 inline unsigned int atomicOr(unsigned int* address, unsigned int value) {
   const unsigned int old = *address;
   *address = old | value;
