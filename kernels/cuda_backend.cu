@@ -30,6 +30,13 @@ std::vector<unsigned long long> as_ull(const std::vector<uint64_t>& values) {
 
 int blocks_for(int64_t n) { return static_cast<int>((n + kThreads - 1) / kThreads); }
 
+// The most entries of any row of a CSR structure, from its row starts.
+uint64_t longest_row(const std::vector<uint64_t>& start) {
+  uint64_t longest = 0;
+  for (size_t i = 0; i + 1 < start.size(); ++i) longest = std::max(longest, start[i + 1] - start[i]);
+  return longest;
+}
+
 std::string gib(double bytes) {
   std::ostringstream out;
   out.precision(3);
@@ -89,6 +96,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer<float> weight, y_pre, y_post;
     DeviceBuffer<unsigned long long> incoming_start, incoming_synapse;
     DeviceBuffer<uint32_t> incoming_pre;
+    unsigned long long longest_column;
   };
   struct WeightRecording {
     DeviceBuffer<unsigned long long> sample;
@@ -192,10 +200,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     if (c.row_start.empty()) {  // left for the GPU to build (see projections_built_on_host)
       projections_.push_back(build_on_device(k));
     } else {
-      uint64_t longest = 0;
-      for (size_t i = 0; i + 1 < c.row_start.size(); ++i) longest = std::max(longest, c.row_start[i + 1] - c.row_start[i]);
       projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(as_ull(c.row_start)),
-                                             DeviceBuffer<uint32_t>(c.targets), longest});
+                                             DeviceBuffer<uint32_t>(c.targets), longest_row(c.row_start)});
     }
     synapse_counts_.push_back(projections_.back().targets.size());
   }
@@ -211,7 +217,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
         DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(spec.populations[proj.pre].size), 0.0f)),
         DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(spec.populations[proj.post].size), 0.0f)),
         DeviceBuffer<unsigned long long>(as_ull(index.start)), DeviceBuffer<unsigned long long>(as_ull(index.synapse)),
-        DeviceBuffer<uint32_t>(index.pre)});
+        DeviceBuffer<uint32_t>(index.pre), longest_row(index.start)});
   }
   for (const WeightRecordingSpec& w : spec.recording.weights) {
     const std::vector<uint64_t> sample = weight_sample(net.projections[w.projection].synapse_count(), w.sample);
@@ -330,8 +336,7 @@ void CudaBackend<Input>::upload_views() {
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    const unsigned long long chunks = (projections_[k].longest_row + cuda::kDeliveryChunk - 1) / cuda::kDeliveryChunk;
-    deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), static_cast<unsigned int>(std::max(chunks, 1ull)),
+    deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), cuda::chunks_for(projections_[k].longest_row),
                                                    projections_[k].row_start.data(),
                                                    projections_[k].targets.data(),
                                                    membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
@@ -355,6 +360,8 @@ cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const 
                            spike_list(proj.post),
                            static_cast<int>(spec_.populations[proj.pre].size),
                            static_cast<int>(spec_.populations[proj.post].size),
+                           cuda::chunks_for(projections_[p.projection].longest_row),
+                           cuda::chunks_for(p.longest_column),
                            projections_[p.projection].row_start.data(),
                            projections_[p.projection].targets.data(),
                            p.incoming_start.data(),

@@ -95,6 +95,31 @@ struct PopulationView {
 // atomics run faster the more rows are in flight).
 constexpr unsigned int kDeliveryChunk = 1024;
 
+// How many chunks the longest of a CSR structure's rows needs (at least 1).
+inline unsigned int chunks_for(unsigned long long longest_row) {
+  return static_cast<unsigned int>(longest_row > kDeliveryChunk ? (longest_row + kDeliveryChunk - 1) / kDeliveryChunk : 1);
+}
+
+// This thread's share of chunk `chunk` of CSR row `row` (entries start[row] .. start[row + 1]).
+template <typename Body>
+__device__ __forceinline__ void for_each_in_chunk(const unsigned long long* start, uint32_t row,
+                                                  unsigned long long chunk, Body body) {
+  const unsigned long long begin = start[row] + chunk * kDeliveryChunk;
+  const unsigned long long end = min(begin + kDeliveryChunk, start[row + 1]);
+  for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) body(t);
+}
+
+// This block's chunks of the rows of a step's spikes (grid-stride), `chunks` to a row.
+template <typename Body>
+__device__ __forceinline__ void for_each_chunk_of_spiking_rows(const SpikeList& list, int parity,
+                                                               const unsigned long long* start, unsigned int chunks,
+                                                               Body body) {
+  const unsigned long long items = static_cast<unsigned long long>(list.size(parity)) * chunks;
+  for (unsigned long long item = blockIdx.x; item < items; item += gridDim.x) {
+    for_each_in_chunk(start, list.of(parity)[item / chunks], item % chunks, body);
+  }
+}
+
 template <typename Input>
 struct DeliveryView {
   SpikeList pre;
@@ -119,6 +144,7 @@ __device__ __forceinline__ float plastic_jump(float J, const PlasticityConstants
 struct PlasticView {
   SpikeList pre, post;
   int n_pre, n_post;
+  unsigned int row_chunks, column_chunks;  // chunks_for the longest row, and column
   const unsigned long long* row_start;
   const uint32_t* targets;
   const unsigned long long* incoming_start;
@@ -236,13 +262,10 @@ static __global__ void deliver_spikes(const DeliveryView<Input>* views, int proj
     }
     if (k == projections) break;
     const DeliveryView<Input>& v = views[k];
-    const uint32_t row = v.pre.of(parity)[local / v.chunks];
-    const unsigned long long begin = v.row_start[row] + (local % v.chunks) * kDeliveryChunk;
-    const unsigned long long end = min(begin + kDeliveryChunk, v.row_start[row + 1]);
-    for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) {
+    for_each_in_chunk(v.row_start, v.pre.of(parity)[local / v.chunks], local % v.chunks, [&](unsigned long long t) {
       const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
       atomicAdd(v.input + v.targets[t], jump);
-    }
+    });
   }
   if (blockIdx.x == 0) {
     for (int a = threadIdx.x; a < populations; a += blockDim.x) counts[2 * a + (1 - parity)] = 0;
@@ -261,27 +284,17 @@ static __global__ void decay_traces(PlasticView v) {
 
 static __global__ void presynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
-  const unsigned int count = v.pre.size(parity);
-  for (unsigned int i = blockIdx.x; i < count; i += gridDim.x) {
-    const uint32_t k = v.pre.of(parity)[i];
-    const unsigned long long end = v.row_start[k + 1];
-    for (unsigned long long t = v.row_start[k] + threadIdx.x; t < end; t += blockDim.x) {
-      v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
-    }
-  }
+  for_each_chunk_of_spiking_rows(v.pre, parity, v.row_start, v.row_chunks, [&](unsigned long long t) {
+    v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
+  });
 }
 
 static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
-  const unsigned int count = v.post.size(parity);
-  for (unsigned int i = blockIdx.x; i < count; i += gridDim.x) {
-    const uint32_t j = v.post.of(parity)[i];
-    const unsigned long long end = v.incoming_start[j + 1];
-    for (unsigned long long m = v.incoming_start[j] + threadIdx.x; m < end; m += blockDim.x) {
-      const unsigned long long t = v.incoming_synapse[m];
-      v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
-    }
-  }
+  for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, [&](unsigned long long m) {
+    const unsigned long long t = v.incoming_synapse[m];
+    v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
+  });
 }
 
 // A spiking population's neurons appear at most once in a step's list: no two threads share a trace.

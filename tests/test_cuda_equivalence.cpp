@@ -2,6 +2,7 @@
 // fast mode. Every test skips where no GPU can run (no device, or a build without CUDA).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -36,9 +37,9 @@ TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
   }
 }
 
-TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
-  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
-                                             {"T=2000", "burn_in=0", "eta=100"});
+// Both backends step the plastic network in blocks of 100; spikes, recorded and final weights of
+// the plastic projection (number 1, I to E) must be the same bits.
+void expect_identical_plastic_runs(const NetworkSpec& spec) {
   const Network net = build_network(spec, 1);
   BlockOutput cpu_out, gpu_out;
   cpu_out.reset(spec);
@@ -46,8 +47,9 @@ TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
   auto cpu = make_backend("cpu", spec, net, BackendOptions{});
   auto gpu = make_backend("cuda", spec, net, BackendOptions{});
   for (int64_t first = 0; first < spec.simulation.n_steps(); first += 100) {
-    cpu->advance(first, 100, cpu_out);
-    gpu->advance(first, 100, gpu_out);
+    const int64_t count = std::min<int64_t>(100, spec.simulation.n_steps() - first);
+    cpu->advance(first, count, cpu_out);
+    gpu->advance(first, count, gpu_out);
   }
   for (size_t p = 0; p < spec.populations.size(); ++p) {
     EXPECT_EQ(cpu_out.spikes[p].step, gpu_out.spikes[p].step) << spec.populations[p].name;
@@ -55,8 +57,22 @@ TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
   }
   const std::vector<float> a = cpu->weights(1), b = gpu->weights(1);
   ASSERT_EQ(a.size(), b.size());
+  EXPECT_NE(a, std::vector<float>(a.size(), static_cast<float>(spec.projections[1].weight))) << "no weight changed";
   EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
   EXPECT_EQ(cpu_out.weights[0].sample, gpu_out.weights[0].sample);
+}
+
+TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
+  expect_identical_plastic_runs(load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                                  {"T=2000", "burn_in=0", "eta=100"}));
+}
+
+TEST_F(CudaVsCpu, PlasticRowsAndColumnsLongerThanAChunkGiveIdenticalWeights) {
+  // p = 0.9: I-to-E rows of about 4300 synapses and columns of about 1080, each cut into chunks.
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                             {"N=6000", "p=0.9", "T=150", "burn_in=0", "eta=200"});
+  ASSERT_GT(0.9 * static_cast<double>(spec.populations[spec.projections[1].pre].size), 1024.0);
+  expect_identical_plastic_runs(spec);
 }
 
 TEST_F(CudaVsCpu, RowsLongerThanADeliveryChunkGiveIdenticalSpikes) {
