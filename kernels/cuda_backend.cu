@@ -1,9 +1,11 @@
 // The CUDA backend. Per step: one kernel updates every neuron (currents, traces, V, threshold,
 // Poisson spikes), one delivers every projection's spikes through its CSR rows; plasticity and
-// weight recording add theirs. A block of steps is captured once as a CUDA graph and replayed; the
-// host reads the block's spikes and traces afterwards, sorts them into the CPU backend's order,
-// and hands them to the run loop.
+// weight recording add theirs. A block of steps is captured once as a CUDA graph and replayed.
+// What a block records goes to one of two record sets, so the host reads one block (and the run
+// loop handles it) while the GPU runs the next; the host sorts the spikes into the CPU backend's
+// order.
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 #include "cuda_backend.hpp"
@@ -44,13 +46,6 @@ std::string gib(double bytes) {
   return out.str();
 }
 
-// A population's spike lists: a step's (two, by parity, for delivery), the block's record (for the host).
-struct SpikeBuffers {
-  DeviceBuffer<uint32_t> step_spikes;  // 2 * step_capacity
-  DeviceBuffer<uint32_t> record_neuron;
-  DeviceBuffer<int32_t> record_step;
-};
-
 unsigned int step_capacity(const PopulationSpec& pop) {
   // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
   return static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
@@ -64,7 +59,8 @@ class CudaBackend final : public Backend {
   std::string name() const override { return "cuda"; }
   AccumulationMode mode() const override { return options_.mode; }
   std::string device() const override { return cuda_device_description(); }
-  void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
+  void start(int64_t first_step, int64_t count) override;
+  void collect(BlockOutput& out) override;
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
 
@@ -98,21 +94,32 @@ class CudaBackend final : public Backend {
     DeviceBuffer<uint32_t> incoming_pre;
     unsigned long long longest_column;
   };
-  struct WeightRecording {
-    DeviceBuffer<unsigned long long> sample;
-    DeviceBuffer<double> partial_sums;
-    DeviceBuffer<float> sampled;
+  // What one block records, the graph that runs a whole block into it, and the event that says
+  // the block is done.
+  struct RecordSet {
+    std::vector<DeviceBuffer<uint32_t>> spike_neuron;  // per population: up to size * block_steps spikes
+    std::vector<DeviceBuffer<int32_t>> spike_step;     // step - first step of the block
+    DeviceBuffer<unsigned long long> spike_counts;     // per population
+    std::vector<DeviceBuffer<float>> traces;           // per TraceSpec
+    std::vector<DeviceBuffer<double>> weight_sums;     // per WeightRecordingSpec: per-thread partial sums
+    std::vector<DeviceBuffer<float>> weight_samples;   // per WeightRecordingSpec
+    DeviceBuffer<cuda::PopulationView<Input>> population_views;
+    cudaGraphExec_t graph = nullptr;
+    cudaEvent_t done = nullptr;
+    int64_t first_step = 0, count = 0;
   };
   cuda::SpikeList spike_list(int population) const;
   cuda::PlasticView plastic_view(const PlasticState& p) const;
-  void upload_views();
+  void make_record_set(RecordSet& set);
+  void upload_population_views(RecordSet& set);
+  void upload_delivery_views();
   ProjectionState build_on_device(size_t k);
 
-  void enqueue_step(int s);
-  cudaGraphExec_t capture(int64_t steps);
-  void upload_block_inputs(int64_t first_step, int64_t count);
-  void read_block(int64_t first_step, int64_t count, BlockOutput& out);
-  cuda::SpikeSink sink(int population) const;
+  void enqueue_step(int s, const RecordSet& set);
+  cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
+  void upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set);
+  void read_block(const RecordSet& set, BlockOutput& out);
+  cuda::SpikeSink sink(int population, const RecordSet& set) const;
   const cuda::BlockClock* clock() const { return clock_.data(); }
 
   const NetworkSpec& spec_;
@@ -123,20 +130,18 @@ class CudaBackend final : public Backend {
   std::vector<ProjectionState> projections_;
   std::vector<PlasticState> plastic_;
   std::vector<int> plastic_of_projection_;  // -1 for static projections
-  std::vector<WeightRecording> weight_recordings_;  // per WeightRecordingSpec
+  std::vector<DeviceBuffer<unsigned long long>> weight_samples_;  // per WeightRecordingSpec: sampled synapses
   std::vector<int> channel_of_projection_;
   std::vector<uint64_t> synapse_counts_;
-  std::vector<SpikeBuffers> spikes_;
+  std::vector<DeviceBuffer<uint32_t>> step_spikes_;     // per population: 2 * step_capacity, by step parity
   DeviceBuffer<unsigned int> step_counts_;              // per population and parity: [2 a + parity]
-  DeviceBuffer<unsigned long long> record_counts_;      // per population
   DeviceBuffer<unsigned int> overflow_;
   DeviceBuffer<cuda::BlockClock> clock_;
-  DeviceBuffer<cuda::PopulationView<Input>> population_views_;
   DeviceBuffer<cuda::DeliveryView<Input>> delivery_views_;
   int neurons_ = 0;
-  std::vector<DeviceBuffer<float>> trace_buffers_;      // per TraceSpec
-  PinnedBuffer<unsigned long long> host_record_counts_;
-  cudaGraphExec_t block_graph_ = nullptr;
+  PinnedBuffer<unsigned long long> host_spike_counts_;
+  std::array<RecordSet, 2> sets_;
+  int64_t started_ = 0, collected_ = 0;  // blocks; block b uses sets_[b % 2]
   int delivery_blocks_ = 0;
 };
 
@@ -160,13 +165,10 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   const int64_t block = options.block_steps;
   membranes_.resize(n_pops);
   poissons_.resize(n_pops);
-  spikes_.resize(n_pops);
   for (size_t a = 0; a < n_pops; ++a) {
     const PopulationSpec& pop = spec.populations[a];
     const int population = static_cast<int>(a);
-    spikes_[a].step_spikes = DeviceBuffer<uint32_t>(2 * static_cast<size_t>(step_capacity(pop)));
-    spikes_[a].record_neuron = DeviceBuffer<uint32_t>(static_cast<size_t>(pop.size * block));
-    spikes_[a].record_step = DeviceBuffer<int32_t>(static_cast<size_t>(pop.size * block));
+    step_spikes_.emplace_back(2 * static_cast<size_t>(step_capacity(pop)));
     if (pop.model == NeuronModel::poisson) {
       PoissonState& p = poissons_[a];
       p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population));
@@ -220,11 +222,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
         DeviceBuffer<uint32_t>(index.pre), longest_row(index.start)});
   }
   for (const WeightRecordingSpec& w : spec.recording.weights) {
-    const std::vector<uint64_t> sample = weight_sample(net.projections[w.projection].synapse_count(), w.sample);
-    const size_t samples = static_cast<size_t>(block / w.every_steps + 1);
-    weight_recordings_.push_back(WeightRecording{DeviceBuffer<unsigned long long>(as_ull(sample)),
-                                                 DeviceBuffer<double>(samples * kRecordBlocks * kThreads),
-                                                 DeviceBuffer<float>(samples * sample.size())});
+    weight_samples_.emplace_back(as_ull(weight_sample(net.projections[w.projection].synapse_count(), w.sample)));
   }
   for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
     const TraceSpec& trace = spec.recording.traces[t];
@@ -233,37 +231,64 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     for (size_t s = 0; s < trace.neurons.size(); ++s) slot[trace.neurons[s]] = static_cast<int32_t>(s);
     m.trace_slot = DeviceBuffer<int32_t>(slot);
     m.trace = static_cast<int>(t);
-    const int64_t samples = block / trace.every_steps + 1;
-    trace_buffers_.emplace_back(static_cast<size_t>(samples) * trace.neurons.size() * (1 + m.currents.size()));
   }
   step_counts_ = DeviceBuffer<unsigned int>(2 * n_pops);
   step_counts_.zero();
-  record_counts_ = DeviceBuffer<unsigned long long>(n_pops);
   overflow_ = DeviceBuffer<unsigned int>(1);
   overflow_.zero();
   clock_ = DeviceBuffer<cuda::BlockClock>(1);
-  host_record_counts_ = PinnedBuffer<unsigned long long>(n_pops);
+  host_spike_counts_ = PinnedBuffer<unsigned long long>(n_pops);
 
   int sms = 0;
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
   delivery_blocks_ = 8 * sms;
-  upload_views();
+  upload_delivery_views();
+  for (RecordSet& set : sets_) make_record_set(set);
   // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
   cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
-  block_graph_ = capture(block);
+  for (RecordSet& set : sets_) set.graph = capture(block, set);
 }
 
 template <typename Input>
 CudaBackend<Input>::~CudaBackend() {
-  if (block_graph_) cudaGraphExecDestroy(block_graph_);
+  if (stream_) cudaStreamSynchronize(stream_);  // no graph is destroyed while it runs
+  for (RecordSet& set : sets_) {
+    if (set.graph) cudaGraphExecDestroy(set.graph);
+    if (set.done) cudaEventDestroy(set.done);
+  }
   if (stream_) cudaStreamDestroy(stream_);
 }
 
+// Buffers for what one block records, and the population views that point the kernels at them.
 template <typename Input>
-cuda::SpikeSink CudaBackend<Input>::sink(int population) const {
-  const SpikeBuffers& s = spikes_[population];
-  return cuda::SpikeSink{spike_list(population), s.record_neuron.data(),       s.record_step.data(),
-                         record_counts_.data() + population, s.record_neuron.size(), overflow_.data()};
+void CudaBackend<Input>::make_record_set(RecordSet& set) {
+  const int64_t block = options_.block_steps;
+  for (const PopulationSpec& pop : spec_.populations) {
+    set.spike_neuron.emplace_back(static_cast<size_t>(pop.size * block));
+    set.spike_step.emplace_back(static_cast<size_t>(pop.size * block));
+  }
+  set.spike_counts = DeviceBuffer<unsigned long long>(spec_.populations.size());
+  for (const TraceSpec& trace : spec_.recording.traces) {
+    const size_t samples = static_cast<size_t>(block / trace.every_steps + 1);
+    set.traces.emplace_back(samples * trace.neurons.size() * (1 + membranes_[trace.population].currents.size()));
+  }
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
+    const size_t samples = static_cast<size_t>(block / spec_.recording.weights[r].every_steps + 1);
+    set.weight_sums.emplace_back(samples * kRecordBlocks * kThreads);
+    set.weight_samples.emplace_back(samples * weight_samples_[r].size());
+  }
+  upload_population_views(set);
+  cuda_check(cudaEventCreateWithFlags(&set.done, cudaEventDisableTiming), "cudaEventCreate");
+}
+
+template <typename Input>
+cuda::SpikeSink CudaBackend<Input>::sink(int population, const RecordSet& set) const {
+  return cuda::SpikeSink{spike_list(population),
+                         set.spike_neuron[population].data(),
+                         set.spike_step[population].data(),
+                         set.spike_counts.data() + population,
+                         set.spike_neuron[population].size(),
+                         overflow_.data()};
 }
 
 // Count, scan, fill: the host builder's rows (include/eisim/erdos_renyi.hpp), made on the device.
@@ -295,17 +320,18 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   return ProjectionState{std::move(row_start), std::move(targets), longest_row};
 }
 
-// The per-population and per-projection views the step kernels read: uploaded once.
+// The population views the step kernels read, pointing at one record set's buffers.
 template <typename Input>
-void CudaBackend<Input>::upload_views() {
+void CudaBackend<Input>::upload_population_views(RecordSet& set) {
   std::vector<cuda::PopulationView<Input>> pops;
+  int first = 0;
   for (size_t a = 0; a < spec_.populations.size(); ++a) {
     const PopulationSpec& pop = spec_.populations[a];
     cuda::PopulationView<Input> v{};
-    v.first = neurons_;
+    v.first = first;
     v.n = static_cast<int>(pop.size);
     v.poisson = pop.model == NeuronModel::poisson;
-    v.sink = sink(static_cast<int>(a));
+    v.sink = sink(static_cast<int>(a), set);
     if (v.poisson) {
       const PoissonState& p = poissons_[a];
       v.source = cuda::PoissonView{spec_.simulation.seed, random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
@@ -325,13 +351,18 @@ void CudaBackend<Input>::upload_views() {
                                              trace ? m.trace_slot.data() : nullptr,
                                              trace ? static_cast<int>(trace->neurons.size()) : 0,
                                              trace ? trace->every_steps : 1,
-                                             trace ? trace_buffers_[m.trace].data() : nullptr};
+                                             trace ? set.traces[m.trace].data() : nullptr};
     }
-    neurons_ += v.n;
+    first += v.n;
     pops.push_back(v);
   }
-  population_views_ = DeviceBuffer<cuda::PopulationView<Input>>(pops);
+  neurons_ = first;
+  set.population_views = DeviceBuffer<cuda::PopulationView<Input>>(pops);
+}
 
+// The projection views the delivery kernel reads: uploaded once.
+template <typename Input>
+void CudaBackend<Input>::upload_delivery_views() {
   std::vector<cuda::DeliveryView<Input>> deliveries;
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
@@ -348,9 +379,8 @@ void CudaBackend<Input>::upload_views() {
 
 template <typename Input>
 cuda::SpikeList CudaBackend<Input>::spike_list(int population) const {
-  const SpikeBuffers& s = spikes_[population];
-  return cuda::SpikeList{s.step_spikes.data(), step_counts_.data() + 2 * population,
-                         static_cast<unsigned int>(s.step_spikes.size() / 2)};
+  return cuda::SpikeList{step_spikes_[population].data(), step_counts_.data() + 2 * population,
+                         static_cast<unsigned int>(step_spikes_[population].size() / 2)};
 }
 
 template <typename Input>
@@ -374,19 +404,18 @@ cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const 
 }
 
 template <typename Input>
-void CudaBackend<Input>::enqueue_step(int s) {
+void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {  // the weights at t_n, as the CPU records them
     const WeightRecordingSpec& w = spec_.recording.weights[r];
     const PlasticState& p = plastic_[plastic_of_projection_[w.projection]];
-    const WeightRecording& rec = weight_recordings_[r];
-    const cuda::WeightRecordView view{p.weight.data(), p.weight.size(), rec.sample.data(),
-                                      static_cast<int>(rec.sample.size()), w.every_steps, rec.partial_sums.data(),
-                                      rec.sampled.data()};
+    const cuda::WeightRecordView view{p.weight.data(), p.weight.size(), weight_samples_[r].data(),
+                                      static_cast<int>(weight_samples_[r].size()), w.every_steps,
+                                      set.weight_sums[r].data(), set.weight_samples[r].data()};
     launch_kernel("record_weights", kRecordBlocks, kThreads, stream_, cuda::record_weights, view, clock(), s);
   }
   const int populations = static_cast<int>(spec_.populations.size());
   launch_kernel("update_neurons", blocks_for(neurons_), kThreads, stream_, cuda::update_neurons<Input>,
-                population_views_.data(), populations, neurons_, clock(), s);
+                set.population_views.data(), populations, neurons_, clock(), s);
   launch_kernel("deliver_spikes", delivery_blocks_, kDeliveryThreads, stream_, cuda::deliver_spikes<Input>,
                 delivery_views_.data(), static_cast<int>(spec_.projections.size()), step_counts_.data(),
                 populations, clock(), s);
@@ -406,9 +435,9 @@ void CudaBackend<Input>::enqueue_step(int s) {
 }
 
 template <typename Input>
-cudaGraphExec_t CudaBackend<Input>::capture(int64_t steps) {
+cudaGraphExec_t CudaBackend<Input>::capture(int64_t steps, const RecordSet& set) {
   cuda_check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
-  for (int64_t s = 0; s < steps; ++s) enqueue_step(static_cast<int>(s));
+  for (int64_t s = 0; s < steps; ++s) enqueue_step(static_cast<int>(s), set);
   cudaGraph_t graph = nullptr;
   cuda_check(cudaStreamEndCapture(stream_, &graph), "cudaStreamEndCapture");
   cudaGraphExec_t exec = nullptr;
@@ -418,11 +447,12 @@ cudaGraphExec_t CudaBackend<Input>::capture(int64_t steps) {
 }
 
 template <typename Input>
-void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count) {
+void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set) {
   const double dt = spec_.simulation.dt_ms;
   for (size_t a = 0; a < spec_.populations.size(); ++a) {
     const PopulationSpec& pop = spec_.populations[a];
-    // In stream order before the graph; a pageable source is staged before the call returns.
+    // In stream order: after the previous block, before this one. A pageable source is staged
+    // before the call returns.
     if (pop.model == NeuronModel::poisson) {
       const std::vector<double> accept = poisson_acceptance(pop, dt, first_step, count);
       cuda_check(cudaMemcpyAsync(poissons_[a].acceptance.data(), accept.data(), accept.size() * sizeof(double),
@@ -437,42 +467,57 @@ void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count) 
   }
   const cuda::BlockClock clock{first_step};
   cuda_check(cudaMemcpyAsync(clock_.data(), &clock, sizeof clock, cudaMemcpyHostToDevice, stream_), "upload clock");
-  cuda_check(cudaMemsetAsync(record_counts_.data(), 0, record_counts_.bytes(), stream_), "reset spike counts");
+  cuda_check(cudaMemsetAsync(set.spike_counts.data(), 0, set.spike_counts.bytes(), stream_), "reset spike counts");
 }
 
 template <typename Input>
-void CudaBackend<Input>::advance(int64_t first_step, int64_t count, BlockOutput& out) {
-  if (count > options_.block_steps) throw RuntimeProblem("CudaBackend::advance: more steps than a block");
-  upload_block_inputs(first_step, count);
+void CudaBackend<Input>::start(int64_t first_step, int64_t count) {
+  if (count > options_.block_steps) throw RuntimeProblem("CudaBackend::start: more steps than a block");
+  if (started_ - collected_ == 2) throw RuntimeProblem("CudaBackend::start: two blocks are already outstanding");
+  RecordSet& set = sets_[started_ % 2];
+  upload_block_inputs(first_step, count, set);
   if (count == options_.block_steps) {
-    cuda_check(cudaGraphLaunch(block_graph_, stream_), "cudaGraphLaunch");
+    cuda_check(cudaGraphLaunch(set.graph, stream_), "cudaGraphLaunch");
   } else {  // the last, shorter block: plain launches
-    for (int64_t s = 0; s < count; ++s) enqueue_step(static_cast<int>(s));
+    for (int64_t s = 0; s < count; ++s) enqueue_step(static_cast<int>(s), set);
   }
-  cuda_check(cudaStreamSynchronize(stream_), "simulating a block of steps");
-  read_block(first_step, count, out);
+  cuda_check(cudaEventRecord(set.done, stream_), "cudaEventRecord");
+  set.first_step = first_step;
+  set.count = count;
+  ++started_;
 }
 
 template <typename Input>
-void CudaBackend<Input>::read_block(int64_t first_step, int64_t count, BlockOutput& out) {
+void CudaBackend<Input>::collect(BlockOutput& out) {
+  if (collected_ == started_) throw RuntimeProblem("CudaBackend::collect: no block was started");
+  const RecordSet& set = sets_[collected_ % 2];
+  cuda_check(cudaEventSynchronize(set.done), "simulating a block of steps");
+  read_block(set, out);
+  ++collected_;
+}
+
+// Runs on the legacy stream, which does not wait for ours: the next block may be running meanwhile.
+template <typename Input>
+void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
+  const int64_t first_step = set.first_step, count = set.count;
   const size_t n_pops = spec_.populations.size();
   unsigned int overflow = 0;
   cuda_check(cudaMemcpy(&overflow, overflow_.data(), sizeof overflow, cudaMemcpyDeviceToHost), "read overflow");
-  cuda_check(cudaMemcpy(host_record_counts_.data(), record_counts_.data(), n_pops * sizeof(unsigned long long),
+  cuda_check(cudaMemcpy(host_spike_counts_.data(), set.spike_counts.data(), n_pops * sizeof(unsigned long long),
                         cudaMemcpyDeviceToHost),
              "read spike counts");
   for (size_t a = 0; a < n_pops; ++a) {
-    const unsigned long long n = host_record_counts_[a];
-    if (overflow || n > spikes_[a].record_neuron.size()) {
+    const unsigned long long n = host_spike_counts_[a];
+    if (overflow || n > set.spike_neuron[a].size()) {
       throw RuntimeProblem("CUDA backend: population " + spec_.populations[a].name +
                            " produced more spikes in a block than its buffers hold (a Poisson neuron fired "
                            "many times within one step?); no spike was dropped silently: the run stops here");
     }
     std::vector<uint32_t> neuron(n);
     std::vector<int32_t> local(n);
-    cuda_check(cudaMemcpy(neuron.data(), spikes_[a].record_neuron.data(), n * sizeof(uint32_t), cudaMemcpyDeviceToHost),
+    cuda_check(cudaMemcpy(neuron.data(), set.spike_neuron[a].data(), n * sizeof(uint32_t), cudaMemcpyDeviceToHost),
                "read spikes");
-    cuda_check(cudaMemcpy(local.data(), spikes_[a].record_step.data(), n * sizeof(int32_t), cudaMemcpyDeviceToHost),
+    cuda_check(cudaMemcpy(local.data(), set.spike_step[a].data(), n * sizeof(int32_t), cudaMemcpyDeviceToHost),
                "read spike steps");
     // Atomics append in any order; the CPU backend's order is by step, then neuron.
     std::vector<uint64_t> keys(n);
@@ -496,27 +541,27 @@ void CudaBackend<Input>::read_block(int64_t first_step, int64_t count, BlockOutp
     TraceRecord& record = out.traces[t];
     const size_t before = record.values.size();
     record.values.resize(before + samples * width);
-    cuda_check(cudaMemcpy(record.values.data() + before, trace_buffers_[t].data(), samples * width * sizeof(float),
+    cuda_check(cudaMemcpy(record.values.data() + before, set.traces[t].data(), samples * width * sizeof(float),
                           cudaMemcpyDeviceToHost),
                "read traces");
     for (int64_t s = first_sample; s <= last_sample; ++s) record.step.push_back(s * every);
   }
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
     const WeightRecordingSpec& w = spec_.recording.weights[r];
-    const WeightRecording& rec = weight_recordings_[r];
+    const size_t sampled = weight_samples_[r].size();
     const int64_t first_sample = (first_step + w.every_steps - 1) / w.every_steps;
     const int64_t last_sample = (first_step + count - 1) / w.every_steps;
     if (last_sample < first_sample) continue;
     const size_t samples = static_cast<size_t>(last_sample - first_sample + 1);
     const size_t threads = static_cast<size_t>(kRecordBlocks) * kThreads;
     std::vector<double> partial(samples * threads);
-    cuda_check(cudaMemcpy(partial.data(), rec.partial_sums.data(), partial.size() * sizeof(double),
+    cuda_check(cudaMemcpy(partial.data(), set.weight_sums[r].data(), partial.size() * sizeof(double),
                           cudaMemcpyDeviceToHost),
                "read weight sums");
     WeightRecord& record = out.weights[r];
     const size_t before = record.sample.size();
-    record.sample.resize(before + samples * rec.sample.size());
-    cuda_check(cudaMemcpy(record.sample.data() + before, rec.sampled.data(), samples * rec.sample.size() * sizeof(float),
+    record.sample.resize(before + samples * sampled);
+    cuda_check(cudaMemcpy(record.sample.data() + before, set.weight_samples[r].data(), samples * sampled * sizeof(float),
                           cudaMemcpyDeviceToHost),
                "read sampled weights");
     const double synapses = static_cast<double>(plastic_[plastic_of_projection_[w.projection]].weight.size());
@@ -537,7 +582,7 @@ std::vector<float> CudaBackend<Input>::weights(int projection) const {
   }
   const DeviceBuffer<float>& weight = plastic_[plastic_of_projection_[projection]].weight;
   std::vector<float> out(weight.size());
-  cuda_check(cudaStreamSynchronize(stream_), "finishing the last block");
+  cuda_check(cudaStreamSynchronize(stream_), "finishing the started blocks");
   cuda_check(cudaMemcpy(out.data(), weight.data(), weight.bytes(), cudaMemcpyDeviceToHost), "read weights");
   return out;
 }
@@ -558,7 +603,8 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
   for (size_t a = 0; a < spec.populations.size(); ++a) {
     const PopulationSpec& pop = spec.populations[a];
     const double n = static_cast<double>(pop.size);
-    bytes += 8.0 * n * static_cast<double>(options.block_steps) + 8.0 * step_capacity(pop);  // spike lists, 2 per step
+    // A block's spike record, in each of the two record sets, and the step's spike lists (two, by parity).
+    bytes += 2 * 8.0 * n * static_cast<double>(options.block_steps) + 8.0 * step_capacity(pop);
     if (pop.model == NeuronModel::poisson) {
       bytes += 16.0 * n;
     } else {

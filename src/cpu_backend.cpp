@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "eisim/backend_setup.hpp"
+#include "eisim/errors.hpp"
 #include "eisim/random.hpp"
 
 namespace eisim {
@@ -229,7 +230,15 @@ std::vector<float> CpuBackend::weights(int projection) const {
                             static_cast<float>(spec_.projections[projection].weight));
 }
 
-void CpuBackend::advance(int64_t first_step, int64_t count, BlockOutput& out) {
+void CpuBackend::start(int64_t first_step, int64_t count) {
+  if (started_.size() == 2) throw RuntimeProblem("CpuBackend::start: two blocks are already outstanding");
+  started_.emplace_back(first_step, count);
+}
+
+void CpuBackend::collect(BlockOutput& out) {
+  if (started_.empty()) throw RuntimeProblem("CpuBackend::collect: no block was started");
+  const auto [first_step, count] = started_.front();
+  started_.pop_front();
   for (int64_t step = first_step; step < first_step + count; ++step) {
     for (size_t a = 0; a < pops_.size(); ++a) {
       if (spec_.populations[a].model != NeuronModel::poisson) update_currents(pops_[a], spec_.populations[a], step);

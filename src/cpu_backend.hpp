@@ -3,6 +3,9 @@
 // the fast engine; this one is the reference).
 #pragma once
 
+#include <deque>
+#include <utility>
+
 #include "eisim/backend.hpp"
 #include "eisim/backend_setup.hpp"
 #include "eisim/model_math.hpp"
@@ -24,7 +27,8 @@ class CpuBackend : public Backend {
   std::string name() const override { return "cpu"; }
   AccumulationMode mode() const override { return AccumulationMode::deterministic; }
   std::string device() const override;
-  void advance(int64_t first_step, int64_t count, BlockOutput& out) override;
+  void start(int64_t first_step, int64_t count) override;
+  void collect(BlockOutput& out) override;  // the CPU computes here
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
 
@@ -69,6 +73,7 @@ class CpuBackend : public Backend {
   std::vector<PopulationState> pops_;
   std::vector<Plastic> plastic_;         // one per plastic projection
   std::vector<int> plastic_of_projection_;  // -1 for static projections
+  std::deque<std::pair<int64_t, int64_t>> started_;  // blocks (first step, steps) not yet collected
 };
 
 }  // namespace eisim

@@ -40,11 +40,14 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   const int64_t n_steps = spec.simulation.n_steps();
   const int64_t block = std::max<int64_t>(1, options.backend_options.block_steps);
   const auto loop_start = std::chrono::steady_clock::now();
+  // One block ahead: the backend computes block k + 1 while block k is handled here.
+  if (n_steps > 0) backend->start(0, std::min(block, n_steps));
   for (int64_t first = 0; first < n_steps; first += block) {
-    const int64_t count = std::min(block, n_steps - first);
+    const int64_t count = std::min(block, n_steps - first), next = first + count;
+    if (next < n_steps) backend->start(next, std::min(block, n_steps - next));
     BlockOutput out;
     out.reset(spec);
-    backend->advance(first, count, out);
+    backend->collect(out);
     statistics.add(out);
     if (observer) observer(out);
     progress.update(first + count, out, seconds_since(loop_start));

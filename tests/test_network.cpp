@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 
 #include "eisim/config.hpp"
 #include "eisim/meanfield.hpp"
@@ -96,6 +97,39 @@ TEST_P(CanonicalNetwork, RatesAreWithinTenPercentOfTheBalancedState) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CanonicalNetwork, ::testing::Values("cpu", "cuda"), test_support::backend_name);
+
+using BlockProtocol = test_support::OnEachBackend;
+
+TEST_P(BlockProtocol, TwoBlocksMayBeOutstandingAndComeBackInOrder) {
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=1000", "T=40", "burn_in=0"});
+  const Network net = build_network(spec, 1);
+  auto overlapped = make_backend(GetParam(), spec, net, BackendOptions{});
+  auto one_by_one = make_backend(GetParam(), spec, net, BackendOptions{});
+  EXPECT_THROW(overlapped->collect(*std::make_unique<BlockOutput>()), RuntimeProblem);  // nothing started
+  overlapped->start(0, 100);
+  overlapped->start(100, 100);
+  EXPECT_THROW(overlapped->start(200, 100), RuntimeProblem);
+  size_t spikes = 0;
+  for (int64_t first : {0, 100}) {
+    BlockOutput a, b;
+    a.reset(spec);
+    b.reset(spec);
+    overlapped->collect(a);
+    one_by_one->advance(first, 100, b);
+    for (size_t p = 0; p < spec.populations.size(); ++p) {
+      EXPECT_EQ(a.spikes[p].step, b.spikes[p].step) << "block at " << first;
+      EXPECT_EQ(a.spikes[p].neuron, b.spikes[p].neuron) << "block at " << first;
+      if (!a.spikes[p].step.empty()) {
+        EXPECT_GE(a.spikes[p].step.front(), first);
+      }
+      spikes += a.spikes[p].step.size();
+    }
+  }
+  EXPECT_GT(spikes, 0u) << "nothing to compare";
+  EXPECT_THROW(overlapped->collect(*std::make_unique<BlockOutput>()), RuntimeProblem);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BlockProtocol, ::testing::Values("cpu", "cuda"), test_support::backend_name);
 
 TEST(Reproducibility, SameSeedSameSpikesOtherSeedOtherSpikes) {
   const std::string path = test_support::source_path("configs/balanced_eif.json");

@@ -49,7 +49,7 @@ const char* mode_name(AccumulationMode mode);
 
 struct BackendOptions {
   AccumulationMode mode = AccumulationMode::deterministic;
-  int64_t block_steps = 100;  // steps per advance() call; the CUDA backend replays them as one graph
+  int64_t block_steps = 100;  // most steps per start() call; the CUDA backend replays them as one graph
 };
 
 class Backend {
@@ -58,9 +58,17 @@ class Backend {
   virtual std::string name() const = 0;
   virtual AccumulationMode mode() const = 0;
   virtual std::string device() const = 0;  // what computes: the CPU model, the GPU's name
-  // Simulates steps [first_step, first_step + count), appending what they produce to `out`.
-  virtual void advance(int64_t first_step, int64_t count, BlockOutput& out) = 0;
-  // Current weights of projection k, one per synapse in presynaptic-major order.
+  // Queues steps [first_step, first_step + count) to follow those already started. At most two
+  // blocks may be outstanding: the CUDA backend computes one while its caller handles the other.
+  virtual void start(int64_t first_step, int64_t count) = 0;
+  // Waits for the oldest outstanding block and appends what it produced to `out`.
+  virtual void collect(BlockOutput& out) = 0;
+  // One block, start to finish.
+  void advance(int64_t first_step, int64_t count, BlockOutput& out) {
+    start(first_step, count);
+    collect(out);
+  }
+  // Weights of projection k after every started block, one per synapse in presynaptic-major order.
   virtual std::vector<float> weights(int projection) const = 0;
   // Synapses of every projection (a backend may have built some itself).
   virtual std::vector<uint64_t> synapse_counts() const = 0;

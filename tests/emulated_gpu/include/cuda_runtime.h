@@ -4,8 +4,10 @@
 //
 // It is strict where a real GPU may be forgiving by luck:
 //  * work queued on a stream runs only when the program synchronises with that stream (stream or
-//    device synchronisation, a synchronous copy on the legacy stream), so a missing
-//    synchronisation leaves stale data behind;
+//    device synchronisation, an event, a synchronous copy on the legacy stream), so a missing
+//    synchronisation leaves stale data behind. With EISIM_EMULATED_GPU=eager in the environment
+//    it runs at once instead, so the host reading a buffer that queued work overwrites sees the
+//    new data; the tests run in both modes;
 //  * new device and pinned memory holds a poison pattern, not zeros;
 //  * a copy must lie inside one allocation of the right kind (device or host);
 //  * while a stream is captured, the calls that capture forbids fail and invalidate the capture;
@@ -25,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -97,9 +100,16 @@ struct CUgraph_st {
 struct CUgraphExec_st {
   std::vector<EmulatedOp> ops;
 };
+// An event: how often it was recorded, and the last record its stream has passed.
+struct CUevent_st {
+  CUstream_st* stream = nullptr;
+  uint64_t recorded = 0, reached = 0;
+};
 using cudaStream_t = CUstream_st*;
 using cudaGraph_t = CUgraph_st*;
 using cudaGraphExec_t = CUgraphExec_st*;
+using cudaEvent_t = CUevent_st*;
+constexpr unsigned int cudaEventDisableTiming = 2;
 
 struct cudaLaunchConfig_t {
   dim3 gridDim, blockDim;
@@ -128,6 +138,10 @@ struct Runtime {
   CUstream_st* capturing = nullptr;
   bool capture_invalidated = false;
   cudaError_t last_error = cudaSuccess;
+  bool eager = [] {
+    const char* mode = std::getenv("EISIM_EMULATED_GPU");
+    return mode && std::string(mode) == "eager";
+  }();
 };
 inline Runtime& runtime() {
   static Runtime r;
@@ -174,12 +188,19 @@ inline bool is_pinned(const void* p) {
 
 inline CUstream_st& stream_of(cudaStream_t s) { return s ? *s : runtime().legacy; }
 
+inline void run_next(CUstream_st& stream) {
+  EmulatedOp op = std::move(stream.pending.front());
+  stream.pending.pop_front();
+  op();
+}
+
 inline void flush(CUstream_st& stream) {
-  while (!stream.pending.empty()) {
-    EmulatedOp op = std::move(stream.pending.front());
-    stream.pending.pop_front();
-    op();
-  }
+  while (!stream.pending.empty()) run_next(stream);
+}
+
+// Runs an event's stream up to its last record, and no further.
+inline void flush_to(CUevent_st& event) {
+  while (event.reached < event.recorded && !event.stream->pending.empty()) run_next(*event.stream);
 }
 
 // User streams first: work that waits for legacy-stream set-up without synchronising sees stale data.
@@ -196,6 +217,7 @@ inline cudaError_t enqueue(cudaStream_t s, EmulatedOp op) {
   }
   if (&stream == &runtime().legacy && forbidden_during_capture()) return cudaErrorStreamCaptureImplicit;
   stream.pending.push_back(std::move(op));
+  if (runtime().eager) flush(stream);
   return cudaSuccess;
 }
 
@@ -372,6 +394,29 @@ inline cudaError_t cudaStreamSynchronize(cudaStream_t s) {
 inline cudaError_t cudaDeviceSynchronize() {
   if (emulated_gpu::forbidden_during_capture()) return cudaErrorStreamCaptureImplicit;
   emulated_gpu::flush_all();
+  return cudaSuccess;
+}
+
+inline cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int) {
+  *event = new CUevent_st;
+  return cudaSuccess;
+}
+inline cudaError_t cudaEventDestroy(cudaEvent_t event) {
+  if (!event) return emulated_gpu::fail(cudaErrorInvalidResourceHandle);
+  if (event->stream) emulated_gpu::flush_to(*event);  // its pending record still refers to it
+  delete event;
+  return cudaSuccess;
+}
+inline cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t s = nullptr) {
+  if (!event) return emulated_gpu::fail(cudaErrorInvalidResourceHandle);
+  event->stream = &emulated_gpu::stream_of(s);
+  const uint64_t mark = ++event->recorded;
+  return emulated_gpu::enqueue(s, [event, mark] { event->reached = mark; });
+}
+inline cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+  if (!event) return emulated_gpu::fail(cudaErrorInvalidResourceHandle);
+  if (emulated_gpu::forbidden_during_capture()) return cudaErrorStreamCaptureImplicit;
+  if (event->stream) emulated_gpu::flush_to(*event);
   return cudaSuccess;
 }
 
