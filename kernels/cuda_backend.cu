@@ -2,8 +2,8 @@
 // Poisson spikes), one delivers every projection's spikes through its CSR rows; plasticity and
 // weight recording add theirs. A block of steps is captured once as a CUDA graph and replayed.
 // What a block records goes to one of two record sets, so the host reads one block (and the run
-// loop handles it) while the GPU runs the next; the host sorts the spikes into the CPU backend's
-// order.
+// loop handles it) while the GPU runs the next; the block's spikes are sorted on the GPU into the
+// CPU backend's order before they are copied.
 #include <algorithm>
 #include <array>
 #include <sstream>
@@ -17,6 +17,7 @@
 #include "build_kernels.cuh"
 #include "step_kernels.cuh"
 
+#include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_scan.cuh>
 
 namespace eisim {
@@ -97,9 +98,8 @@ class CudaBackend final : public Backend {
   // What one block records, the graph that runs a whole block into it, and the event that says
   // the block is done.
   struct RecordSet {
-    std::vector<DeviceBuffer<uint32_t>> spike_neuron;  // per population: up to size * block_steps spikes
-    std::vector<DeviceBuffer<int32_t>> spike_step;     // step - first step of the block
-    DeviceBuffer<unsigned long long> spike_counts;     // per population
+    std::vector<DeviceBuffer<unsigned long long>> spike_keys;  // per population: up to size * block_steps spikes
+    DeviceBuffer<unsigned long long> spike_counts;             // per population
     std::vector<DeviceBuffer<float>> traces;           // per TraceSpec
     std::vector<DeviceBuffer<double>> weight_sums;     // per WeightRecordingSpec: per-thread partial sums
     std::vector<DeviceBuffer<float>> weight_samples;   // per WeightRecordingSpec
@@ -119,12 +119,14 @@ class CudaBackend final : public Backend {
   cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
   void upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set);
   void read_block(const RecordSet& set, BlockOutput& out);
+  const unsigned long long* sort_on_device(unsigned long long* keys, size_t n);
   cuda::SpikeSink sink(int population, const RecordSet& set) const;
   const cuda::BlockClock* clock() const { return clock_.data(); }
 
   const NetworkSpec& spec_;
   BackendOptions options_;
   cudaStream_t stream_ = nullptr;
+  cudaStream_t readback_ = nullptr;  // sorts and copies a finished block while stream_ runs the next
   std::vector<MembraneState> membranes_;  // by population (empty for Poisson ones)
   std::vector<PoissonState> poissons_;    // by population (empty for membrane ones)
   std::vector<ProjectionState> projections_;
@@ -140,6 +142,9 @@ class CudaBackend final : public Backend {
   DeviceBuffer<cuda::DeliveryView<Input>> delivery_views_;
   int neurons_ = 0;
   PinnedBuffer<unsigned long long> host_spike_counts_;
+  DeviceBuffer<unsigned long long> sort_alternate_;  // the radix sort's second buffer, grown as needed
+  DeviceBuffer<unsigned char> sort_scratch_;
+  int key_bits_ = 0;  // a spike key's significant bits: 32 for the neuron, then the step in its block
   std::array<RecordSet, 2> sets_;
   int64_t started_ = 0, collected_ = 0;  // blocks; block b uses sets_[b % 2]
   int delivery_blocks_ = 0;
@@ -160,6 +165,7 @@ template <typename Input>
 CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
     : spec_(spec), options_(options) {
   cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+  cuda_check(cudaStreamCreateWithFlags(&readback_, cudaStreamNonBlocking), "cudaStreamCreate");
   const size_t n_pops = spec.populations.size();
   const double dt = spec.simulation.dt_ms;
   const int64_t block = options.block_steps;
@@ -238,6 +244,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   overflow_.zero();
   clock_ = DeviceBuffer<cuda::BlockClock>(1);
   host_spike_counts_ = PinnedBuffer<unsigned long long>(n_pops);
+  key_bits_ = 33;
+  while ((int64_t{1} << (key_bits_ - 32)) < block) ++key_bits_;
 
   int sms = 0;
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
@@ -256,6 +264,7 @@ CudaBackend<Input>::~CudaBackend() {
     if (set.graph) cudaGraphExecDestroy(set.graph);
     if (set.done) cudaEventDestroy(set.done);
   }
+  if (readback_) cudaStreamDestroy(readback_);
   if (stream_) cudaStreamDestroy(stream_);
 }
 
@@ -263,10 +272,7 @@ CudaBackend<Input>::~CudaBackend() {
 template <typename Input>
 void CudaBackend<Input>::make_record_set(RecordSet& set) {
   const int64_t block = options_.block_steps;
-  for (const PopulationSpec& pop : spec_.populations) {
-    set.spike_neuron.emplace_back(static_cast<size_t>(pop.size * block));
-    set.spike_step.emplace_back(static_cast<size_t>(pop.size * block));
-  }
+  for (const PopulationSpec& pop : spec_.populations) set.spike_keys.emplace_back(static_cast<size_t>(pop.size * block));
   set.spike_counts = DeviceBuffer<unsigned long long>(spec_.populations.size());
   for (const TraceSpec& trace : spec_.recording.traces) {
     const size_t samples = static_cast<size_t>(block / trace.every_steps + 1);
@@ -283,12 +289,8 @@ void CudaBackend<Input>::make_record_set(RecordSet& set) {
 
 template <typename Input>
 cuda::SpikeSink CudaBackend<Input>::sink(int population, const RecordSet& set) const {
-  return cuda::SpikeSink{spike_list(population),
-                         set.spike_neuron[population].data(),
-                         set.spike_step[population].data(),
-                         set.spike_counts.data() + population,
-                         set.spike_neuron[population].size(),
-                         overflow_.data()};
+  return cuda::SpikeSink{spike_list(population), set.spike_keys[population].data(),
+                         set.spike_counts.data() + population, set.spike_keys[population].size(), overflow_.data()};
 }
 
 // Count, scan, fill: the host builder's rows (include/eisim/erdos_renyi.hpp), made on the device.
@@ -496,35 +498,50 @@ void CudaBackend<Input>::collect(BlockOutput& out) {
   ++collected_;
 }
 
-// Runs on the legacy stream, which does not wait for ours: the next block may be running meanwhile.
+// Sorts n spike keys (step, then neuron) on the readback stream; returns where the sorted keys are.
+template <typename Input>
+const unsigned long long* CudaBackend<Input>::sort_on_device(unsigned long long* keys, size_t n) {
+  // Growing frees the old buffers, which waits for the GPU: rare, as the spike count levels off.
+  if (sort_alternate_.size() < n) sort_alternate_ = DeviceBuffer<unsigned long long>(n + n / 2);
+  cub::DoubleBuffer<unsigned long long> buffers(keys, sort_alternate_.data());
+  size_t needed = 0;
+  cuda_check(cub::DeviceRadixSort::SortKeys(nullptr, needed, buffers, n, 0, key_bits_, readback_), "sort size");
+  if (sort_scratch_.size() < needed) sort_scratch_ = DeviceBuffer<unsigned char>(needed + needed / 2);
+  size_t scratch_bytes = sort_scratch_.size();
+  cuda_check(cub::DeviceRadixSort::SortKeys(sort_scratch_.data(), scratch_bytes, buffers, n, 0, key_bits_, readback_),
+             "sort spikes");
+  return buffers.Current();
+}
+
+// On the readback stream, which does not wait for stream_: the next block may be running meanwhile.
 template <typename Input>
 void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
   const int64_t first_step = set.first_step, count = set.count;
   const size_t n_pops = spec_.populations.size();
   unsigned int overflow = 0;
-  cuda_check(cudaMemcpy(&overflow, overflow_.data(), sizeof overflow, cudaMemcpyDeviceToHost), "read overflow");
-  cuda_check(cudaMemcpy(host_spike_counts_.data(), set.spike_counts.data(), n_pops * sizeof(unsigned long long),
-                        cudaMemcpyDeviceToHost),
+  cuda_check(cudaMemcpyAsync(&overflow, overflow_.data(), sizeof overflow, cudaMemcpyDeviceToHost, readback_),
+             "read overflow");
+  cuda_check(cudaMemcpyAsync(host_spike_counts_.data(), set.spike_counts.data(), n_pops * sizeof(unsigned long long),
+                             cudaMemcpyDeviceToHost, readback_),
              "read spike counts");
+  cuda_check(cudaStreamSynchronize(readback_), "read spike counts");
   for (size_t a = 0; a < n_pops; ++a) {
     const unsigned long long n = host_spike_counts_[a];
-    if (overflow || n > set.spike_neuron[a].size()) {
+    if (overflow || n > set.spike_keys[a].size()) {
       throw RuntimeProblem("CUDA backend: population " + spec_.populations[a].name +
                            " produced more spikes in a block than its buffers hold (a Poisson neuron fired "
                            "many times within one step?); no spike was dropped silently: the run stops here");
     }
-    std::vector<uint32_t> neuron(n);
-    std::vector<int32_t> local(n);
-    cuda_check(cudaMemcpy(neuron.data(), set.spike_neuron[a].data(), n * sizeof(uint32_t), cudaMemcpyDeviceToHost),
+    if (n == 0) continue;
+    std::vector<unsigned long long> keys(n);
+    cuda_check(cudaMemcpyAsync(keys.data(), sort_on_device(set.spike_keys[a].data(), n), n * sizeof(unsigned long long),
+                               cudaMemcpyDeviceToHost, readback_),
                "read spikes");
-    cuda_check(cudaMemcpy(local.data(), set.spike_step[a].data(), n * sizeof(int32_t), cudaMemcpyDeviceToHost),
-               "read spike steps");
-    // Atomics append in any order; the CPU backend's order is by step, then neuron.
-    std::vector<uint64_t> keys(n);
-    for (size_t s = 0; s < n; ++s) keys[s] = (static_cast<uint64_t>(local[s]) << 32) | neuron[s];
-    std::sort(keys.begin(), keys.end());
+    cuda_check(cudaStreamSynchronize(readback_), "sort and read spikes");
     SpikeRecord& record = out.spikes[a];
-    for (uint64_t key : keys) {
+    record.step.reserve(record.step.size() + n);
+    record.neuron.reserve(record.neuron.size() + n);
+    for (unsigned long long key : keys) {
       record.step.push_back(first_step + static_cast<int64_t>(key >> 32));
       record.neuron.push_back(static_cast<uint32_t>(key & 0xFFFFFFFFu));
     }

@@ -37,8 +37,7 @@ struct SpikeList {
 // Where a population's spikes go: this step's list (for delivery) and the block's record (for the host).
 struct SpikeSink {
   SpikeList list;
-  uint32_t* record_neuron;
-  int32_t* record_step;  // step - block_first
+  unsigned long long* record_key;  // (step - block_first) << 32 | neuron, sortable: step, then neuron
   unsigned long long* record_count;
   unsigned long long record_capacity;
   unsigned int* overflow;  // set when a list was too small; the host stops the run
@@ -177,8 +176,7 @@ __device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, 
   }
   const unsigned long long record = atomicAdd(sink.record_count, 1ull);
   if (record < sink.record_capacity) {
-    sink.record_neuron[record] = neuron;
-    sink.record_step[record] = local_step;
+    sink.record_key[record] = static_cast<unsigned long long>(local_step) << 32 | neuron;
   }  // the host sees record_count > record_capacity and stops the run
 }
 
