@@ -22,7 +22,7 @@ echo "== build (sm_90)"
 start=$SECONDS
 timeout 300 cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DEISIM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
     -DEISIM_DEPS_DIR="$PWD/deps" > "$out/cmake.log" 2>&1 || { tail -30 "$out/cmake.log"; exit 1; }
-timeout 300 cmake --build build-gpu -j "$(nproc)" > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -30; exit 1; }
+timeout 300 cmake --build build-gpu -j "$(nproc)" --target eisim eisim_tests > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -30; exit 1; }
 note "build: ok in $((SECONDS - start)) s"
 
 echo "== GPU tests (the CPU and emulated ones run in CI)"
