@@ -28,6 +28,7 @@ def main():
             "N": s["parameters"].get("N"), "p": s["parameters"].get("p"), "backend": s["backend"],
             "mode": s["mode"], "device": s["device"], "synapses": s["synapses"], "build_s": s["build_s"],
             "wall_s_per_simulated_s": s["wall_s_per_simulated_s"],
+            "backend_share": s["collect_s"] / s["wall_s"] if s["wall_s"] > 0 else 0.0,
             "rate_E_hz": pops["E"]["rate_hz"], "rate_I_hz": pops["I"]["rate_hz"],
             "balanced_E_hz": balanced.get("E"), "balanced_I_hz": balanced.get("I"),
             "synaptic_events_per_wall_s": s["synaptic_events_per_wall_s"],
@@ -36,12 +37,12 @@ def main():
     if rows:
         print(f"device: {rows[0]['device']}")
     header = f"{'config':>16} {'N':>8} {'p':>6} {'mode':>13} {'synapses':>14} {'build_s':>8} {'wall/sim_s':>10} " \
-             f"{'E Hz':>6} {'I Hz':>6} {'events/s':>9}"
+             f"{'backend':>7} {'E Hz':>6} {'I Hz':>6} {'events/s':>9}"
     print(header)
-    print("-" * len(header))
+    print("-" * len(header))  # backend: share of the loop spent in the backend (GPU wait and readback)
     for r in rows:
         print(f"{r['config']:>16} {r['N']:>8.0f} {r['p']:>6g} {r['mode']:>13} {r['synapses']:>14,} {r['build_s']:>8.2f} "
-              f"{r['wall_s_per_simulated_s']:>10.3f} {r['rate_E_hz']:>6.2f} {r['rate_I_hz']:>6.2f} "
+              f"{r['wall_s_per_simulated_s']:>10.3f} {r['backend_share']:>7.0%} {r['rate_E_hz']:>6.2f} {r['rate_I_hz']:>6.2f} "
               f"{r['synaptic_events_per_wall_s']:>9.2e}")
     if args.out:
         with open(args.out, "w") as f:

@@ -47,7 +47,9 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
     if (next < n_steps) backend->start(next, std::min(block, n_steps - next));
     BlockOutput out;
     out.reset(spec);
+    const auto collect_start = std::chrono::steady_clock::now();
     backend->collect(out);
+    report.collect_s += seconds_since(collect_start);
     statistics.add(out);
     if (observer) observer(out);
     progress.update(first + count, out, seconds_since(loop_start));

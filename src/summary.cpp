@@ -30,6 +30,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["build_s"] = report.build_s;
   s["wall_s"] = report.wall_s;
   s["wall_s_per_simulated_s"] = report.wall_s / (spec.simulation.t_ms / 1000.0);
+  s["collect_s"] = report.collect_s;
   s["rate_window_ms"] = spec.recording.rate_window_ms;
 
   const std::vector<int>& recorded = spec.recording.spike_populations;

@@ -28,6 +28,8 @@ struct RunReport {
   int threads = 1;
   double build_s = 0.0;  // network construction and backend set-up
   double wall_s = 0.0;   // the simulation loop alone
+  double collect_s = 0.0;  // of wall_s, inside Backend::collect: computing (CPU), or waiting for and
+                           // reading back the GPU; the rest is the loop's own handling of blocks
   uint64_t synapses = 0;
   std::vector<uint64_t> projection_synapses;  // per projection
   std::vector<PopulationStatistics> populations;
