@@ -121,6 +121,33 @@ TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {
   }
 }
 
+// `eisim compare`: identical spikes in deterministic mode; in fast mode, rates, CVs and Fano
+// factors of both backends with their relative differences.
+TEST_F(CudaVsCpu, CompareReportsIdenticalSpikesOrTheStatisticalDifferences) {
+  const NetworkSpec spec =
+      load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=2000", "T=1500", "burn_in=300"});
+  RunOptions options;
+  options.backend = "cuda";
+  const nlohmann::ordered_json deterministic = compare_backends(spec, options);
+  EXPECT_EQ(deterministic["reference"], "cpu");
+  EXPECT_EQ(deterministic["candidate"], "cuda");
+  EXPECT_EQ(deterministic["mode"], "deterministic");
+  EXPECT_TRUE(deterministic["identical_spikes"].get<bool>()) << deterministic.dump(2);
+  EXPECT_FALSE(deterministic.contains("first_difference"));
+  EXPECT_EQ(deterministic["populations"]["E"]["rate_rel_diff"].get<double>(), 0.0);
+
+  options.backend_options.mode = AccumulationMode::fast;
+  const nlohmann::ordered_json fast = compare_backends(spec, options);
+  EXPECT_EQ(fast["mode"], "fast");
+  for (const char* population : {"E", "I"}) {
+    const nlohmann::ordered_json& p = fast["populations"][population];
+    EXPECT_GT(p["rate_hz"][0].get<double>(), 1.0) << population;
+    EXPECT_LT(std::abs(p["rate_rel_diff"].get<double>()), 0.05) << population << ": " << p.dump();
+    EXPECT_LT(std::abs(p["cv_rel_diff"].get<double>()), 0.1) << population << ": " << p.dump();
+    EXPECT_TRUE(p.contains("fano_rel_diff")) << population;
+  }
+}
+
 TEST_F(CudaVsCpu, ANetworkThatWillNotFitOnTheGpuIsRefusedBeforeAnyWork) {
   const NetworkSpec spec =
       load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=100000", "p=0.001"});
