@@ -621,4 +621,13 @@ TEST_F(CliConfigErrors, CudaBackendWithoutGpu) {
   expect_clean_failure(r, 3, {"cuda", "--backend cpu"});
 }
 
+TEST_F(CliConfigErrors, CompareWithoutGpu) {
+  if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) {
+    GTEST_SKIP() << "this machine has an NVIDIA device; the no-GPU message cannot be checked here";
+  }
+  // Refused before the CPU run: at this size the CPU would take minutes to get there.
+  const CommandResult r = eisim("compare " + quoted(canonical_config_path()) + " --set N=200000 --quiet");
+  expect_clean_failure(r, 3, {"cuda", "--backend cpu"});
+}
+
 }  // namespace
