@@ -65,8 +65,20 @@ sanitize memcheck fast_mode "${small_run[@]}" --mode fast
 sanitize initcheck deterministic_mode "${small_run[@]}" --mode deterministic
 sanitize racecheck deterministic_mode "${small_run[@]}" --mode deterministic
 
+echo "== per-kernel GPU time (Nsight Systems, where installed): N = 10^5, fast, 0.2 s simulated"
+nsys_bin=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems*/bin/nsys 2>/dev/null | head -1)
+if [ -n "$nsys_bin" ]; then
+  timeout 150 "$nsys_bin" profile --stats=true --force-overwrite true -o /tmp/eisim_profile \
+    build-gpu/eisim run configs/balanced_eif.json --backend cuda --mode fast --set N=100000 --set T=300 --set burn_in=100 \
+    --quiet --out /tmp/profile_run > "$out/nsys.txt" 2>&1
+  note "nsys: exit $? (kernel summary in nsys.txt)"
+else
+  note "nsys: not installed, skipped"
+fi
+
 echo "== summary"
 cat "$status"
+grep -A 12 -i "kern_sum\|Kernel Summary" "$out/nsys.txt" 2>/dev/null | cut -c1-160 | head -14
 cat "$out/rnn_benchmark.txt" 2>/dev/null
 python3 bench/summarize.py "$out"/bench_*.json --out "$out/gpu_benchmark.json"
 exit $tests_status
