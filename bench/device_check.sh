@@ -13,9 +13,9 @@ fi
 out=${OUT:-bench/results}
 mkdir -p "$out"
 export PATH="/usr/local/cuda/bin:$PATH"
-status="$out/status.txt"
-: > "$status"
-note() { echo "$*" | tee -a "$status"; }
+status_file="$out/status.txt"
+: > "$status_file"
+note() { echo "$*" | tee -a "$status_file"; }
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 
 echo "== build (sm_90)"
@@ -37,7 +37,8 @@ bench() {  # config N p mode [more --set]
   local name; name=$(basename "$1" .json)_$2_$4
   timeout 150 build-gpu/eisim run "$1" --backend cuda --mode "$4" --set N="$2" --set p="$3" "${@:5}" \
     --quiet --out "/tmp/bench_$name" > "$out/bench_$name.json" 2> "$out/bench_$name.err" ||
-    { note "benchmark $name: failed (exit $?): $(tail -2 "$out/bench_$name.err" | tr '\n' ' ')"; rm -f "$out/bench_$name.json"; }
+    { local code=$?; note "benchmark $name: failed (exit $code): $(tail -2 "$out/bench_$name.err" | tr '\n' ' ')"
+      rm -f "$out/bench_$name.json"; }
 }
 for mode in fast deterministic; do
   bench configs/balanced_eif.json 10000 0.1 "$mode"
@@ -52,10 +53,11 @@ timeout 150 python3 bench/rnn_benchmark.py --eisim build-gpu/eisim --out "$out/r
 
 echo "== compute-sanitizer"
 sanitize() {  # tool log-name command...
-  local tool=$1 log="$out/sanitizer_$2.log"
+  local tool=$1 log="$out/sanitizer_$1_$2.log"
   shift 2
   timeout 150 compute-sanitizer --tool "$tool" --error-exitcode 9 "$@" > "$log" 2>&1
-  note "compute-sanitizer $tool on $(basename "$log" .log): exit $? ($(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$log" | tail -1))"
+  local code=$?
+  note "compute-sanitizer $(basename "$log" .log | sed 's/^sanitizer_//'): exit $code ($(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$log" | tail -1))"
 }
 small_run=(build-gpu/eisim run configs/balanced_eif.json --backend cuda --set N=2000 --set T=30 --set burn_in=0 --quiet
            --out /tmp/sanitize)
@@ -71,13 +73,14 @@ if [ -n "$nsys_bin" ]; then
   timeout 150 "$nsys_bin" profile --stats=true --force-overwrite true -o /tmp/eisim_profile \
     build-gpu/eisim run configs/balanced_eif.json --backend cuda --mode fast --set N=100000 --set T=300 --set burn_in=100 \
     --quiet --out /tmp/profile_run > "$out/nsys.txt" 2>&1
-  note "nsys: exit $? (kernel summary in nsys.txt)"
+  code=$?
+  note "nsys: exit $code (kernel summary in nsys.txt)"
 else
   note "nsys: not installed, skipped"
 fi
 
 echo "== summary"
-cat "$status"
+cat "$status_file"
 grep -A 12 -i "kern_sum\|Kernel Summary" "$out/nsys.txt" 2>/dev/null | cut -c1-160 | head -14
 cat "$out/rnn_benchmark.txt" 2>/dev/null
 python3 bench/summarize.py "$out"/bench_*.json --out "$out/gpu_benchmark.json"
