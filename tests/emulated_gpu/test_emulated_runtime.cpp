@@ -1,6 +1,7 @@
 // The emulated CUDA runtime is only worth running the GPU tests on if it fails where a GPU would:
-// these tests check that it does (missing synchronisation, uninitialised memory, copies out of
-// bounds, calls forbidden during graph capture, bad launch configurations, cuBLAS conventions).
+// these tests check that it does (missing synchronisation, and in eager mode premature reads,
+// uninitialised memory, copies out of bounds, calls forbidden during graph capture, bad launch
+// configurations, cuBLAS conventions).
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
@@ -26,11 +27,25 @@ std::vector<int> download(const DeviceBuffer<int>& buffer) {
 
 TEST(EmulatedRuntime, WorkOnAStreamIsOnlySeenAfterSynchronisingWithIt) {
   DeviceBuffer<int> x(std::vector<int>(300, 1));
+  ASSERT_EQ(cudaSuccess, cudaDeviceSynchronize());  // a pageable upload may still be in flight after cudaMemcpy
   cudaStream_t stream = nullptr;
   ASSERT_EQ(cudaSuccess, cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
   launch_kernel("add", 2, 256, stream, add, x.data(), 300, 41);
   EXPECT_EQ(download(x), std::vector<int>(300, 1));  // the legacy stream does not wait for a non-blocking one
   ASSERT_EQ(cudaSuccess, cudaStreamSynchronize(stream));
+  EXPECT_EQ(download(x), std::vector<int>(300, 42));
+  ASSERT_EQ(cudaSuccess, cudaStreamDestroy(stream));
+}
+
+TEST(EmulatedRuntime, InEagerModeQueuedWorkRunsAtOnce) {
+  // So that the host reading a buffer which queued work is still to overwrite sees it overwritten.
+  DeviceBuffer<int> x(std::vector<int>(300, 1));
+  ASSERT_EQ(cudaSuccess, cudaDeviceSynchronize());
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaSuccess, cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  emulated_gpu::runtime().eager = true;
+  launch_kernel("add", 2, 256, stream, add, x.data(), 300, 41);
+  emulated_gpu::runtime().eager = false;
   EXPECT_EQ(download(x), std::vector<int>(300, 42));
   ASSERT_EQ(cudaSuccess, cudaStreamDestroy(stream));
 }
@@ -54,6 +69,7 @@ TEST(EmulatedRuntime, CopiesMustStayInsideTheirAllocation) {
 
 TEST(EmulatedRuntime, CaptureForbidsSynchronousCallsAndReplaysWhatItRecorded) {
   DeviceBuffer<int> x(std::vector<int>(10, 0));
+  ASSERT_EQ(cudaSuccess, cudaDeviceSynchronize());
   cudaStream_t stream = nullptr;
   ASSERT_EQ(cudaSuccess, cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
 
