@@ -60,10 +60,12 @@ class CudaBackend final : public Backend {
   std::string name() const override { return "cuda"; }
   AccumulationMode mode() const override { return options_.mode; }
   std::string device() const override { return cuda_device_description(); }
-  void start(int64_t first_step, int64_t count) override;
-  void collect(BlockOutput& out) override;
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
+
+ protected:
+  void launch(int64_t first_step, int64_t count) override;
+  void finish(BlockOutput& out) override;
 
  private:
   struct MembraneState {
@@ -166,6 +168,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     : spec_(spec), options_(options) {
   cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   cuda_check(cudaStreamCreateWithFlags(&readback_, cudaStreamNonBlocking), "cudaStreamCreate");
+  neurons_ = static_cast<int>(spec.total_neurons());
   const size_t n_pops = spec.populations.size();
   const double dt = spec.simulation.dt_ms;
   const int64_t block = options.block_steps;
@@ -358,7 +361,6 @@ void CudaBackend<Input>::upload_population_views(RecordSet& set) {
     first += v.n;
     pops.push_back(v);
   }
-  neurons_ = first;
   set.population_views = DeviceBuffer<cuda::PopulationView<Input>>(pops);
 }
 
@@ -473,9 +475,8 @@ void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count, 
 }
 
 template <typename Input>
-void CudaBackend<Input>::start(int64_t first_step, int64_t count) {
-  if (count > options_.block_steps) throw RuntimeProblem("CudaBackend::start: more steps than a block");
-  if (started_ - collected_ == 2) throw RuntimeProblem("CudaBackend::start: two blocks are already outstanding");
+void CudaBackend<Input>::launch(int64_t first_step, int64_t count) {
+  if (count > options_.block_steps) throw RuntimeProblem("cuda backend: start: more steps than a block");
   RecordSet& set = sets_[started_ % 2];
   upload_block_inputs(first_step, count, set);
   if (count == options_.block_steps) {
@@ -490,8 +491,7 @@ void CudaBackend<Input>::start(int64_t first_step, int64_t count) {
 }
 
 template <typename Input>
-void CudaBackend<Input>::collect(BlockOutput& out) {
-  if (collected_ == started_) throw RuntimeProblem("CudaBackend::collect: no block was started");
+void CudaBackend<Input>::finish(BlockOutput& out) {
   const RecordSet& set = sets_[collected_ % 2];
   cuda_check(cudaEventSynchronize(set.done), "simulating a block of steps");
   read_block(set, out);

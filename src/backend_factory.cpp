@@ -16,6 +16,18 @@ void BlockOutput::reset(const NetworkSpec& spec) {
   weights.assign(spec.recording.weights.size(), WeightRecord{});
 }
 
+void Backend::start(int64_t first_step, int64_t count) {
+  if (outstanding_ == 2) throw RuntimeProblem(name() + " backend: start: two blocks are already outstanding");
+  launch(first_step, count);
+  ++outstanding_;
+}
+
+void Backend::collect(BlockOutput& out) {
+  if (outstanding_ == 0) throw RuntimeProblem(name() + " backend: collect: no block was started");
+  finish(out);
+  --outstanding_;
+}
+
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post) {
   std::vector<int> incoming;
   for (size_t k = 0; k < spec.projections.size(); ++k) {

@@ -230,13 +230,9 @@ std::vector<float> CpuBackend::weights(int projection) const {
                             static_cast<float>(spec_.projections[projection].weight));
 }
 
-void CpuBackend::start(int64_t first_step, int64_t count) {
-  if (started_.size() == 2) throw RuntimeProblem("CpuBackend::start: two blocks are already outstanding");
-  started_.emplace_back(first_step, count);
-}
+void CpuBackend::launch(int64_t first_step, int64_t count) { started_.emplace_back(first_step, count); }
 
-void CpuBackend::collect(BlockOutput& out) {
-  if (started_.empty()) throw RuntimeProblem("CpuBackend::collect: no block was started");
+void CpuBackend::finish(BlockOutput& out) {
   const auto [first_step, count] = started_.front();
   started_.pop_front();
   for (int64_t step = first_step; step < first_step + count; ++step) {

@@ -27,10 +27,12 @@ class CpuBackend : public Backend {
   std::string name() const override { return "cpu"; }
   AccumulationMode mode() const override { return AccumulationMode::deterministic; }
   std::string device() const override;
-  void start(int64_t first_step, int64_t count) override;
-  void collect(BlockOutput& out) override;  // the CPU computes here
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
+
+ protected:
+  void launch(int64_t first_step, int64_t count) override;
+  void finish(BlockOutput& out) override;  // the CPU computes here
 
  private:
   // One synaptic current of a population: the input of one incoming projection.

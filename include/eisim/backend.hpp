@@ -60,9 +60,9 @@ class Backend {
   virtual std::string device() const = 0;  // what computes: the CPU model, the GPU's name
   // Queues steps [first_step, first_step + count) to follow those already started. At most two
   // blocks may be outstanding: the CUDA backend computes one while its caller handles the other.
-  virtual void start(int64_t first_step, int64_t count) = 0;
+  void start(int64_t first_step, int64_t count);
   // Waits for the oldest outstanding block and appends what it produced to `out`.
-  virtual void collect(BlockOutput& out) = 0;
+  void collect(BlockOutput& out);
   // One block, start to finish.
   void advance(int64_t first_step, int64_t count, BlockOutput& out) {
     start(first_step, count);
@@ -72,6 +72,14 @@ class Backend {
   virtual std::vector<float> weights(int projection) const = 0;
   // Synapses of every projection (a backend may have built some itself).
   virtual std::vector<uint64_t> synapse_counts() const = 0;
+
+ protected:
+  // start() and collect() for the backend, once the protocol has been checked.
+  virtual void launch(int64_t first_step, int64_t count) = 0;
+  virtual void finish(BlockOutput& out) = 0;
+
+ private:
+  int outstanding_ = 0;  // blocks started and not yet collected
 };
 
 // Throws RuntimeProblem, saying why, when backend `name` ("cpu", "cuda") cannot run here.
