@@ -1,3 +1,4 @@
+#include <fstream>
 #include <memory>
 
 #include "cpu_backend.hpp"
@@ -50,6 +51,18 @@ void require_backend(const std::string& name) {
 #endif
   }
   throw RuntimeProblem("--backend " + name + ": unknown backend (known: cpu, cuda)");
+}
+
+std::string device_description([[maybe_unused]] const std::string& name) {
+#if defined(EISIM_WITH_CUDA)
+  if (name == "cuda") return cuda_device_description();
+#endif
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "CPU";
 }
 
 void require_runnable(const std::string& name, const NetworkSpec& spec, [[maybe_unused]] const BackendOptions& options) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 
 #include "eisim/backend_setup.hpp"
 #include "eisim/errors.hpp"
@@ -63,14 +62,7 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
   }
 }
 
-std::string CpuBackend::device() const {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2) + " (one core)";
-  }
-  return "CPU (one core)";
-}
+std::string CpuBackend::device() const { return device_description("cpu") + " (one core)"; }
 
 void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step) {
   const int64_t n = spec.size;

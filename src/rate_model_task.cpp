@@ -33,6 +33,7 @@ nlohmann::ordered_json run_rate_model(const NetworkSpec& spec, const RateModelTa
 
   nlohmann::ordered_json s;
   s["backend"] = task.backend;
+  s["device"] = device_description(task.backend);
   nlohmann::ordered_json names = nlohmann::ordered_json::array();
   for (const PopulationSpec& pop : spec.populations) {
     if (pop.model == NeuronModel::eif || pop.model == NeuronModel::lif) names.push_back(pop.name);

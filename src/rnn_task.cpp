@@ -64,6 +64,7 @@ nlohmann::ordered_json run_rnn_task(const RnnTask& task, const std::string& out_
 
   nlohmann::ordered_json s;
   s["backend"] = task.backend;
+  s["device"] = device_description(task.backend);
   s["N"] = task.params.N;
   s["rho"] = task.params.rho;
   s["tau_ms"] = task.params.tau;

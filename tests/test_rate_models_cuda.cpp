@@ -5,8 +5,11 @@
 
 #include "eisim/backend.hpp"
 #include "eisim/errors.hpp"
+#include "eisim/config.hpp"
+#include "eisim/rate_model_task.hpp"
 #include "eisim/rate_network.hpp"
 #include "eisim/rnn.hpp"
+#include "eisim/rnn_task.hpp"
 #include "test_support.hpp"
 #if defined(EISIM_WITH_CUDA)
 #include "eisim/cuda_models.hpp"
@@ -47,6 +50,38 @@ TEST_F(RateModelsOnGpu, RlsOnTheGpuLearnsTheSineAsOnTheCpu) {
     ++count;
   }
   EXPECT_LT(std::sqrt(sum / static_cast<double>(count)), 0.1);  // as the CPU's RLS test
+}
+
+// `eisim ratemodel --backend cuda` and `eisim rnn --backend cuda` reach the GPU code and agree
+// with the CPU: the rate model to rounding, the RNN's learning errors closely (its chaos lets
+// rounding grow, but learning holds the output to the target).
+TEST_F(RateModelsOnGpu, CommandLineTasksOnTheGpuAgreeWithTheCpu) {
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
+  RateModelTask rates;
+  rates.f = RectifiedLinear{2.86 / 1000.0, 10.75};
+  rates.t_ms = 300;
+  const auto cpu_rates = run_rate_model(spec, rates, "");
+  rates.backend = "cuda";
+  const auto gpu_rates = run_rate_model(spec, rates, "");
+  EXPECT_NE(gpu_rates["device"], cpu_rates["device"]);  // it did run on the GPU
+  for (size_t a = 0; a < 2; ++a) {
+    EXPECT_NEAR(gpu_rates["final_rates_hz"][a].get<double>(), cpu_rates["final_rates_hz"][a].get<double>(), 1e-9);
+  }
+
+  RnnTask rnn;
+  rnn.params.N = 100;
+  rnn.t_ms = 1500;
+  rnn.learn_from_ms = 100;
+  rnn.learn_until_ms = 1000;
+  const auto cpu_rnn = run_rnn_task(rnn, "");
+  rnn.backend = "cuda";
+  const auto gpu_rnn = run_rnn_task(rnn, "");
+  EXPECT_NE(gpu_rnn["device"], cpu_rnn["device"]);
+  const double cpu_error = cpu_rnn["rms_error_while_learning"].get<double>();
+  EXPECT_NEAR(gpu_rnn["rms_error_while_learning"].get<double>(), cpu_error, 0.1 * cpu_error);
+  // Bitwise-equal errors would mean both ran on the CPU: cuBLAS and Eigen sum in other orders,
+  // and the chaotic network magnifies the difference.
+  EXPECT_NE(gpu_rnn["rms_error_while_learning"].get<double>(), cpu_error);
 }
 #endif
 

@@ -85,6 +85,9 @@ class Backend {
 // Throws RuntimeProblem, saying why, when backend `name` ("cpu", "cuda") cannot run here.
 void require_backend(const std::string& name);
 
+// What computes for backend `name`: the CPU's model name, or the GPU's ("cuda").
+std::string device_description(const std::string& name);
+
 // Throws RuntimeProblem when backend `name` cannot run this network here: a feature it lacks, or
 // not enough host memory or (for "cuda") GPU memory, naming the estimate and what is free.
 // Cheap: it uses expected synapse counts.
