@@ -44,6 +44,13 @@ def main():
         print(f"{r['config']:>16} {r['N']:>8.0f} {r['p']:>6g} {r['mode']:>13} {r['synapses']:>14,} {r['build_s']:>8.2f} "
               f"{r['wall_s_per_simulated_s']:>10.3f} {r['backend_share']:>7.0%} {r['rate_E_hz']:>6.2f} {r['rate_I_hz']:>6.2f} "
               f"{r['synaptic_events_per_wall_s']:>9.2e}")
+    # Plasticity's cost: the plastic network against the static one at the same N and mode.
+    static = {(r["N"], r["mode"]): r for r in rows if r["config"] == "balanced_eif"}
+    for r in rows:
+        base = static.get((r["N"], r["mode"])) if r["config"] == "plasticity_eif" else None
+        if base and base["wall_s_per_simulated_s"] > 0:
+            ratio = r["wall_s_per_simulated_s"] / base["wall_s_per_simulated_s"]
+            print(f"plasticity at N = {r['N']:.0f}, {r['mode']}: {ratio:.2f}x the static network's wall time")
     if args.out:
         with open(args.out, "w") as f:
             json.dump(rows, f, indent=2)
