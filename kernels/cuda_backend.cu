@@ -47,6 +47,16 @@ std::string gib(double bytes) {
   return out.str();
 }
 
+// The recording samples (steps that are multiples of `every`) among steps [first_step, first_step + count).
+struct SampleRange {
+  int64_t first;  // sample number: its step is first * every
+  size_t count;
+};
+SampleRange samples_within(int64_t first_step, int64_t count, int64_t every) {
+  const int64_t first = (first_step + every - 1) / every, last = (first_step + count - 1) / every;
+  return SampleRange{first, last < first ? 0 : static_cast<size_t>(last - first + 1)};
+}
+
 unsigned int step_capacity(const PopulationSpec& pop) {
   // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
   return static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
@@ -548,44 +558,41 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
   }
   for (size_t t = 0; t < spec_.recording.traces.size(); ++t) {
     const TraceSpec& trace = spec_.recording.traces[t];
-    const int64_t every = trace.every_steps;
-    const int64_t first_sample = (first_step + every - 1) / every;
-    const int64_t last_sample = (first_step + count - 1) / every;
-    if (last_sample < first_sample) continue;
+    const SampleRange samples = samples_within(first_step, count, trace.every_steps);
+    if (samples.count == 0) continue;
     const size_t width = trace.neurons.size() * membranes_[trace.population].currents.size() +
                          trace.neurons.size();
-    const size_t samples = static_cast<size_t>(last_sample - first_sample + 1);
     TraceRecord& record = out.traces[t];
     const size_t before = record.values.size();
-    record.values.resize(before + samples * width);
-    cuda_check(cudaMemcpy(record.values.data() + before, set.traces[t].data(), samples * width * sizeof(float),
-                          cudaMemcpyDeviceToHost),
+    record.values.resize(before + samples.count * width);
+    cuda_check(cudaMemcpy(record.values.data() + before, set.traces[t].data(),
+                          samples.count * width * sizeof(float), cudaMemcpyDeviceToHost),
                "read traces");
-    for (int64_t s = first_sample; s <= last_sample; ++s) record.step.push_back(s * every);
+    for (size_t s = 0; s < samples.count; ++s) {
+      record.step.push_back((samples.first + static_cast<int64_t>(s)) * trace.every_steps);
+    }
   }
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
     const WeightRecordingSpec& w = spec_.recording.weights[r];
     const size_t sampled = weight_samples_[r].size();
-    const int64_t first_sample = (first_step + w.every_steps - 1) / w.every_steps;
-    const int64_t last_sample = (first_step + count - 1) / w.every_steps;
-    if (last_sample < first_sample) continue;
-    const size_t samples = static_cast<size_t>(last_sample - first_sample + 1);
+    const SampleRange samples = samples_within(first_step, count, w.every_steps);
+    if (samples.count == 0) continue;
     const size_t threads = static_cast<size_t>(kRecordBlocks) * kThreads;
-    std::vector<double> partial(samples * threads);
+    std::vector<double> partial(samples.count * threads);
     cuda_check(cudaMemcpy(partial.data(), set.weight_sums[r].data(), partial.size() * sizeof(double),
                           cudaMemcpyDeviceToHost),
                "read weight sums");
     WeightRecord& record = out.weights[r];
     const size_t before = record.sample.size();
-    record.sample.resize(before + samples * sampled);
-    cuda_check(cudaMemcpy(record.sample.data() + before, set.weight_samples[r].data(), samples * sampled * sizeof(float),
-                          cudaMemcpyDeviceToHost),
+    record.sample.resize(before + samples.count * sampled);
+    cuda_check(cudaMemcpy(record.sample.data() + before, set.weight_samples[r].data(),
+                          samples.count * sampled * sizeof(float), cudaMemcpyDeviceToHost),
                "read sampled weights");
     const double synapses = static_cast<double>(plastic_[plastic_of_projection_[w.projection]].weight.size());
-    for (size_t s = 0; s < samples; ++s) {
+    for (size_t s = 0; s < samples.count; ++s) {
       double sum = 0.0;
       for (size_t t = 0; t < threads; ++t) sum += partial[s * threads + t];
-      record.step.push_back((first_sample + static_cast<int64_t>(s)) * w.every_steps);
+      record.step.push_back((samples.first + static_cast<int64_t>(s)) * w.every_steps);
       record.mean.push_back(synapses > 0 ? sum / synapses : 0.0);
     }
   }
