@@ -6,6 +6,7 @@
 // CPU backend's order before they are copied.
 #include <algorithm>
 #include <array>
+#include <numeric>
 #include <sstream>
 
 #include "cuda_backend.hpp"
@@ -57,6 +58,16 @@ SampleRange samples_within(int64_t first_step, int64_t count, int64_t every) {
   return SampleRange{first, last < first ? 0 : static_cast<size_t>(last - first + 1)};
 }
 
+// For each step of a block, the trace sample it records (numbered from the block's first), or -1.
+std::vector<int32_t> sample_of_each_step(int64_t first_step, int64_t count, int64_t every) {
+  const int64_t first_sample = samples_within(first_step, count, every).first;
+  std::vector<int32_t> sample(static_cast<size_t>(count), -1);
+  for (int64_t s = 0; s < count; ++s) {
+    if ((first_step + s) % every == 0) sample[s] = static_cast<int32_t>((first_step + s) / every - first_sample);
+  }
+  return sample;
+}
+
 unsigned int step_capacity(const PopulationSpec& pop) {
   // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
   return static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
@@ -80,14 +91,14 @@ class CudaBackend final : public Backend {
  private:
   struct MembraneState {
     DeviceBuffer<float> V;
-    std::vector<DeviceBuffer<float>> currents;
-    std::vector<DeviceBuffer<Input>> inputs;
-    DeviceBuffer<float*> current_pointers;
-    DeviceBuffer<Input*> input_pointers;
+    int channels = 0;              // its incoming projections
+    DeviceBuffer<float> currents;  // [channel * n + neuron]
+    DeviceBuffer<Input> inputs;    // [channel * n + neuron]
     DeviceBuffer<float> decays;
     DeviceBuffer<float> external;  // per step of a block
+    int trace = -1;                       // index of its TraceSpec
+    DeviceBuffer<int32_t> trace_sample;   // per step of a block: the sample it records, or -1
     DeviceBuffer<int32_t> trace_slot;
-    int trace = -1;  // index of its TraceSpec
   };
   struct PoissonState {
     DeviceBuffer<double> next_candidate_ms;
@@ -115,7 +126,7 @@ class CudaBackend final : public Backend {
     std::vector<DeviceBuffer<float>> traces;           // per TraceSpec
     std::vector<DeviceBuffer<double>> weight_sums;     // per WeightRecordingSpec: per-thread partial sums
     std::vector<DeviceBuffer<float>> weight_samples;   // per WeightRecordingSpec
-    DeviceBuffer<cuda::PopulationView<Input>> population_views;
+    std::vector<cuda::PopulationGroup<Input>> population_groups;  // kernel parameters of update_neurons
     cudaGraphExec_t graph = nullptr;
     cudaEvent_t done = nullptr;
     int64_t first_step = 0, count = 0;
@@ -123,7 +134,7 @@ class CudaBackend final : public Backend {
   cuda::SpikeList spike_list(int population) const;
   cuda::PlasticView plastic_view(const PlasticState& p) const;
   void make_record_set(RecordSet& set);
-  void upload_population_views(RecordSet& set);
+  void make_population_groups(RecordSet& set);
   void upload_delivery_views();
   ProjectionState build_on_device(size_t k);
 
@@ -152,7 +163,6 @@ class CudaBackend final : public Backend {
   DeviceBuffer<unsigned int> overflow_;
   DeviceBuffer<cuda::BlockClock> clock_;
   DeviceBuffer<cuda::DeliveryView<Input>> delivery_views_;
-  int neurons_ = 0;
   PinnedBuffer<unsigned long long> host_spike_counts_;
   DeviceBuffer<unsigned long long> sort_alternate_;  // the radix sort's second buffer, grown as needed
   DeviceBuffer<unsigned char> sort_scratch_;
@@ -178,7 +188,6 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     : spec_(spec), options_(options) {
   cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   cuda_check(cudaStreamCreateWithFlags(&readback_, cudaStreamNonBlocking), "cudaStreamCreate");
-  neurons_ = static_cast<int>(spec.total_neurons());
   const size_t n_pops = spec.populations.size();
   const double dt = spec.simulation.dt_ms;
   const int64_t block = options.block_steps;
@@ -198,20 +207,13 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     }
     MembraneState& m = membranes_[a];
     m.V = DeviceBuffer<float>(initial_potentials(spec, population));
-    std::vector<float*> current_pointers;
-    std::vector<Input*> input_pointers;
     std::vector<float> decays;
-    for (int k : incoming_projections(spec, population)) {
-      m.currents.emplace_back(static_cast<size_t>(pop.size));
-      m.currents.back().zero();
-      m.inputs.emplace_back(static_cast<size_t>(pop.size));
-      m.inputs.back().zero();
-      current_pointers.push_back(m.currents.back().data());
-      input_pointers.push_back(m.inputs.back().data());
-      decays.push_back(synaptic_decay(spec.projections[k], dt));
-    }
-    m.current_pointers = DeviceBuffer<float*>(current_pointers);
-    m.input_pointers = DeviceBuffer<Input*>(input_pointers);
+    for (int k : incoming_projections(spec, population)) decays.push_back(synaptic_decay(spec.projections[k], dt));
+    m.channels = static_cast<int>(decays.size());
+    m.currents = DeviceBuffer<float>(decays.size() * static_cast<size_t>(pop.size));
+    m.currents.zero();
+    m.inputs = DeviceBuffer<Input>(decays.size() * static_cast<size_t>(pop.size));
+    m.inputs.zero();
     m.decays = DeviceBuffer<float>(decays);
     m.external = DeviceBuffer<float>(static_cast<size_t>(block));
   }
@@ -249,6 +251,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     std::vector<int32_t> slot(static_cast<size_t>(spec.populations[trace.population].size), -1);
     for (size_t s = 0; s < trace.neurons.size(); ++s) slot[trace.neurons[s]] = static_cast<int32_t>(s);
     m.trace_slot = DeviceBuffer<int32_t>(slot);
+    m.trace_sample = DeviceBuffer<int32_t>(static_cast<size_t>(block));
     m.trace = static_cast<int>(t);
   }
   step_counts_ = DeviceBuffer<unsigned int>(2 * n_pops);
@@ -289,14 +292,14 @@ void CudaBackend<Input>::make_record_set(RecordSet& set) {
   set.spike_counts = DeviceBuffer<unsigned long long>(spec_.populations.size());
   for (const TraceSpec& trace : spec_.recording.traces) {
     const size_t samples = static_cast<size_t>(block / trace.every_steps + 1);
-    set.traces.emplace_back(samples * trace.neurons.size() * (1 + membranes_[trace.population].currents.size()));
+    set.traces.emplace_back(samples * trace.neurons.size() * (1 + membranes_[trace.population].channels));
   }
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
     const size_t samples = static_cast<size_t>(block / spec_.recording.weights[r].every_steps + 1);
     set.weight_sums.emplace_back(samples * kRecordBlocks * kThreads);
     set.weight_samples.emplace_back(samples * weight_samples_[r].size());
   }
-  upload_population_views(set);
+  make_population_groups(set);
   cuda_check(cudaEventCreateWithFlags(&set.done, cudaEventDisableTiming), "cudaEventCreate");
 }
 
@@ -335,15 +338,15 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   return ProjectionState{std::move(row_start), std::move(targets), longest_row};
 }
 
-// The population views the step kernels read, pointing at one record set's buffers.
+// The population views update_neurons reads, pointing at one record set's buffers, in groups.
 template <typename Input>
-void CudaBackend<Input>::upload_population_views(RecordSet& set) {
-  std::vector<cuda::PopulationView<Input>> pops;
-  int first = 0;
+void CudaBackend<Input>::make_population_groups(RecordSet& set) {
   for (size_t a = 0; a < spec_.populations.size(); ++a) {
     const PopulationSpec& pop = spec_.populations[a];
+    if (a % cuda::kPopulationsPerLaunch == 0) set.population_groups.emplace_back();
+    cuda::PopulationGroup<Input>& group = set.population_groups.back();
     cuda::PopulationView<Input> v{};
-    v.first = first;
+    v.first = group.neurons;
     v.n = static_cast<int>(pop.size);
     v.poisson = pop.model == NeuronModel::poisson;
     v.sink = sink(static_cast<int>(a), set);
@@ -358,20 +361,19 @@ void CudaBackend<Input>::upload_population_views(RecordSet& set) {
       v.membrane = cuda::MembraneView<Input>{pop.model,
                                              membrane_constants(pop.membrane, spec_.simulation.dt_ms),
                                              m.V.data(),
-                                             static_cast<int>(m.currents.size()),
-                                             m.current_pointers.data(),
-                                             m.input_pointers.data(),
+                                             m.channels,
+                                             m.currents.data(),
+                                             m.inputs.data(),
                                              m.decays.data(),
                                              m.external.data(),
+                                             trace ? m.trace_sample.data() : nullptr,
                                              trace ? m.trace_slot.data() : nullptr,
                                              trace ? static_cast<int>(trace->neurons.size()) : 0,
-                                             trace ? trace->every_steps : 1,
                                              trace ? set.traces[m.trace].data() : nullptr};
     }
-    first += v.n;
-    pops.push_back(v);
+    group.pops[group.count++] = v;
+    group.neurons += v.n;
   }
-  set.population_views = DeviceBuffer<cuda::PopulationView<Input>>(pops);
 }
 
 // The projection views the delivery kernel reads: uploaded once.
@@ -384,7 +386,9 @@ void CudaBackend<Input>::upload_delivery_views() {
     deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), cuda::chunks_for(projections_[k].longest_row),
                                                    projections_[k].row_start.data(),
                                                    projections_[k].targets.data(),
-                                                   membranes_[proj.post].inputs[channel_of_projection_[k]].data(),
+                                                   membranes_[proj.post].inputs.data() +
+                                                       static_cast<size_t>(channel_of_projection_[k]) *
+                                                           static_cast<size_t>(spec_.populations[proj.post].size),
                                                    jump_of<Input>(proj), plastic ? plastic->weight.data() : nullptr,
                                                    plastic ? plastic->constants : PlasticityConstants{}});
   }
@@ -421,6 +425,8 @@ template <typename Input>
 void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {  // the weights at t_n, as the CPU records them
     const WeightRecordingSpec& w = spec_.recording.weights[r];
+    // Blocks start at multiples of block_steps, so only these positions can hold a multiple of every_steps.
+    if (s % std::gcd(options_.block_steps, w.every_steps) != 0) continue;
     const PlasticState& p = plastic_[plastic_of_projection_[w.projection]];
     const cuda::WeightRecordView view{p.weight.data(), p.weight.size(), weight_samples_[r].data(),
                                       static_cast<int>(weight_samples_[r].size()), w.every_steps,
@@ -428,8 +434,12 @@ void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
     launch_kernel("record_weights", kRecordBlocks, kThreads, stream_, cuda::record_weights, view, clock(), s);
   }
   const int populations = static_cast<int>(spec_.populations.size());
-  launch_kernel("update_neurons", blocks_for(neurons_), kThreads, stream_, cuda::update_neurons<Input>,
-                set.population_views.data(), populations, neurons_, clock(), s);
+  for (const cuda::PopulationGroup<Input>& group : set.population_groups) {
+    if (group.neurons > 0) {
+      launch_kernel("update_neurons", (group.neurons + cuda::kNeuronThreads - 1) / cuda::kNeuronThreads,
+                    cuda::kNeuronThreads, stream_, cuda::update_neurons<Input>, group, clock(), s);
+    }
+  }
   launch_kernel("deliver_spikes", delivery_blocks_, kDeliveryThreads, stream_, cuda::deliver_spikes<Input>,
                 delivery_views_.data(), static_cast<int>(spec_.projections.size()), step_counts_.data(),
                 populations, clock(), s);
@@ -439,12 +449,8 @@ void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
                   cuda::decay_traces, view);
     launch_kernel("presynaptic_updates", delivery_blocks_, kDeliveryThreads, stream_, cuda::presynaptic_updates,
                   view, clock(), s);
-    launch_kernel("add_spikes_to_trace", blocks_for(view.pre.capacity), kThreads, stream_, cuda::add_spikes_to_trace,
-                  view.pre, view.y_pre, p.constants.trace_jump, clock(), s);
     launch_kernel("postsynaptic_updates", delivery_blocks_, kDeliveryThreads, stream_, cuda::postsynaptic_updates,
                   view, clock(), s);
-    launch_kernel("add_spikes_to_trace", blocks_for(view.post.capacity), kThreads, stream_,
-                  cuda::add_spikes_to_trace, view.post, view.y_post, p.constants.trace_jump, clock(), s);
   }
 }
 
@@ -473,10 +479,18 @@ void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count, 
                                  cudaMemcpyHostToDevice, stream_),
                  "upload acceptance");
     } else {
+      const MembraneState& m = membranes_[a];
       const std::vector<float> external = external_current(pop, dt, first_step, count);
-      cuda_check(cudaMemcpyAsync(membranes_[a].external.data(), external.data(), external.size() * sizeof(float),
+      cuda_check(cudaMemcpyAsync(m.external.data(), external.data(), external.size() * sizeof(float),
                                  cudaMemcpyHostToDevice, stream_),
                  "upload external current");
+      if (m.trace >= 0) {
+        const std::vector<int32_t> sample =
+            sample_of_each_step(first_step, count, spec_.recording.traces[m.trace].every_steps);
+        cuda_check(cudaMemcpyAsync(m.trace_sample.data(), sample.data(), sample.size() * sizeof(int32_t),
+                                   cudaMemcpyHostToDevice, stream_),
+                   "upload trace samples");
+      }
     }
   }
   const cuda::BlockClock clock{first_step};
@@ -487,6 +501,9 @@ void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count, 
 template <typename Input>
 void CudaBackend<Input>::launch(int64_t first_step, int64_t count) {
   if (count > options_.block_steps) throw RuntimeProblem("cuda backend: start: more steps than a block");
+  if (first_step % options_.block_steps != 0) {
+    throw RuntimeProblem("cuda backend: start: blocks begin at multiples of block_steps (the graph's weight recording assumes it)");
+  }
   RecordSet& set = sets_[started_ % 2];
   upload_block_inputs(first_step, count, set);
   if (count == options_.block_steps) {
@@ -560,8 +577,7 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
     const TraceSpec& trace = spec_.recording.traces[t];
     const SampleRange samples = samples_within(first_step, count, trace.every_steps);
     if (samples.count == 0) continue;
-    const size_t width = trace.neurons.size() * membranes_[trace.population].currents.size() +
-                         trace.neurons.size();
+    const size_t width = trace.neurons.size() * (1 + membranes_[trace.population].channels);
     TraceRecord& record = out.traces[t];
     const size_t before = record.values.size();
     record.values.resize(before + samples.count * width);

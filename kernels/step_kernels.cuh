@@ -2,7 +2,8 @@
 // through the same model_math.hpp functions; views are trivially copyable structs of pointers.
 //
 // A step is two launches (plus plasticity and weight recording where configured): one thread per
-// neuron of every population, then the delivery of every projection. Each kernel gets the step's
+// neuron of every population (a launch per kPopulationsPerLaunch of them), then the delivery of
+// every projection. Each kernel gets the step's
 // position s in its block as an argument and the block's first step from device memory, so a
 // block of steps is captured once as a CUDA graph and replayed. Spike lists are double-buffered
 // by the parity of the step: step n's list is delivered while step n+1 fills the other one.
@@ -57,14 +58,15 @@ struct MembraneView {
   MembraneConstants c;
   float* V;
   int channels;
-  float* const* currents;  // [channel] -> n floats
-  Input* const* inputs;    // [channel] -> n accumulators
-  const float* decays;     // [channel]
-  const float* external;   // I_ext at each step of the block
-  // Traces: slot of each neuron in the TraceSpec's list (-1: not traced), or null when untraced.
+  float* currents;       // [channel * n + neuron]
+  Input* inputs;         // [channel * n + neuron]
+  const float* decays;   // [channel]
+  const float* external;  // I_ext at each step of the block
+  // Traces: the sample each step of the block fills (-1: none), and the slot of each neuron in the
+  // TraceSpec's list (-1: not traced); both null when the population is untraced.
+  const int32_t* trace_sample;
   const int32_t* trace_slot;
   int trace_neurons;
-  long long trace_every;
   float* trace_buffer;  // [sample][slot][V, I_0, ..., I_{channels-1}]
 };
 
@@ -88,6 +90,17 @@ struct PopulationView {
   PoissonView source;
   SpikeSink sink;
 };
+
+// Populations updated by one launch. They travel as a kernel parameter (constant cache): read
+// through a pointer to device memory, every field was a dependent load, repeated after each store.
+constexpr int kPopulationsPerLaunch = 8;
+template <typename Input>
+struct PopulationGroup {
+  PopulationView<Input> pops[kPopulationsPerLaunch];
+  int count;
+  int neurons;  // in all of them
+};
+static_assert(sizeof(PopulationGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
 
 // Delivery's unit of work: up to this many targets of one spiking row, for one block. Long rows
 // are cut into several, so a step's few hundred spikes keep every SM busy (DESIGN.md §4: global
@@ -181,22 +194,23 @@ __device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, 
 }
 
 template <typename Input>
-__device__ __forceinline__ void update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j,
-                                                long long step, int s, long long block_first) {
+__device__ __forceinline__ void update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j, int n,
+                                                long long step, int s) {
   // Currents at t_n: decay, plus the jumps of the last step's spikes (same order as the CPU's sum).
   float total = p.external[s];
   for (int ch = 0; ch < p.channels; ++ch) {
-    const float I = channel_step(p.currents[ch][j], p.decays[ch], p.inputs[ch][j]);
-    p.inputs[ch][j] = Input(0);
-    p.currents[ch][j] = I;
+    const size_t at = static_cast<size_t>(ch) * n + j;
+    const float I = channel_step(p.currents[at], p.decays[ch], p.inputs[at]);
+    p.inputs[at] = Input(0);
+    p.currents[at] = I;
     total += I;
   }
   float V = p.V[j];
-  if (p.trace_slot && p.trace_slot[j] >= 0 && step % p.trace_every == 0) {
-    const long long sample = step / p.trace_every - (block_first + p.trace_every - 1) / p.trace_every;
-    float* out = p.trace_buffer + (sample * p.trace_neurons + p.trace_slot[j]) * (1 + p.channels);
+  if (p.trace_sample && p.trace_sample[s] >= 0 && p.trace_slot[j] >= 0) {
+    float* out = p.trace_buffer + (static_cast<size_t>(p.trace_sample[s]) * p.trace_neurons + p.trace_slot[j]) *
+                                      (1 + p.channels);
     out[0] = V;
-    for (int ch = 0; ch < p.channels; ++ch) out[1 + ch] = p.currents[ch][j];
+    for (int ch = 0; ch < p.channels; ++ch) out[1 + ch] = p.currents[static_cast<size_t>(ch) * n + j];
   }
   if (p.model == NeuronModel::leaky_integrator) {
     p.V[j] = leaky_euler(V, total, p.c);
@@ -227,20 +241,22 @@ __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSi
   p.candidates[j] = k;
 }
 
-// One thread per neuron of every population.
+// One thread per neuron of a group of populations. Five blocks per SM keep enough loads in flight
+// (ptxas: 47 registers, no spills; 61 and a third fewer blocks without the bound).
+constexpr int kNeuronThreads = 256;
 template <typename Input>
-static __global__ void update_neurons(const PopulationView<Input>* pops, int populations, int neurons,
-                                      const BlockClock* clock, int s) {
+static __global__ void __launch_bounds__(kNeuronThreads, 5)
+    update_neurons(const __grid_constant__ PopulationGroup<Input> group, const BlockClock* clock, int s) {
   const int g = blockIdx.x * blockDim.x + threadIdx.x;
-  if (g >= neurons) return;
+  if (g >= group.neurons) return;
   int a = 0;
-  while (a + 1 < populations && g >= pops[a + 1].first) ++a;
-  const PopulationView<Input>& p = pops[a];
+  while (a + 1 < group.count && g >= group.pops[a + 1].first) ++a;
+  const PopulationView<Input>& p = group.pops[a];
   const long long step = step_of(clock, s);
   if (p.poisson) {
     emit_poisson(p.source, p.sink, g - p.first, step, s);
   } else {
-    update_membrane(p.membrane, p.sink, g - p.first, step, s, clock->block_first);
+    update_membrane(p.membrane, p.sink, g - p.first, p.n, step, s);
   }
 }
 
@@ -280,26 +296,31 @@ static __global__ void decay_traces(PlasticView v) {
   if (j < v.n_post) v.y_post[j] *= v.c.trace_decay;
 }
 
+// A step's spikes enter a trace. A spiking population's neurons appear at most once in a step's
+// list, so no two threads share a trace entry.
+__device__ __forceinline__ void add_spikes_to_trace(const SpikeList& list, int parity, float* y, float jump) {
+  for (unsigned int i = blockIdx.x * blockDim.x + threadIdx.x; i < list.size(parity); i += gridDim.x * blockDim.x) {
+    y[list.of(parity)[i]] += jump;
+  }
+}
+
+// The rows read only the postsynaptic traces, so the presynaptic spikes enter theirs in the same launch.
 static __global__ void presynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
   for_each_chunk_of_spiking_rows(v.pre, parity, v.row_start, v.row_chunks, [&](unsigned long long t) {
     v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
   });
+  add_spikes_to_trace(v.pre, parity, v.y_pre, v.c.trace_jump);
 }
 
+// The columns read only the presynaptic traces, so the postsynaptic spikes enter theirs in the same launch.
 static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
   for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, [&](unsigned long long m) {
     const unsigned long long t = v.incoming_synapse[m];
     v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
   });
-}
-
-// A spiking population's neurons appear at most once in a step's list: no two threads share a trace.
-static __global__ void add_spikes_to_trace(SpikeList list, float* y, float jump, const BlockClock* clock, int s) {
-  const int parity = parity_of(step_of(clock, s));
-  const unsigned int i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < list.size(parity)) y[list.of(parity)[i]] += jump;
+  add_spikes_to_trace(v.post, parity, v.y_post, v.c.trace_jump);
 }
 
 static __global__ void record_weights(WeightRecordView v, const BlockClock* clock, int s) {

@@ -40,6 +40,8 @@
 #define __device__
 #define __host__
 #define __forceinline__ inline
+#define __grid_constant__
+#define __launch_bounds__(...)
 
 struct dim3 {
   unsigned int x, y, z;
