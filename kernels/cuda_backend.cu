@@ -58,6 +58,19 @@ SampleRange samples_within(int64_t first_step, int64_t count, int64_t every) {
   return SampleRange{first, last < first ? 0 : static_cast<size_t>(last - first + 1)};
 }
 
+// Exclusive sum of counts[0, n) into n + 1 starts; counts[n] must be 0, so the last start is the total.
+DeviceBuffer<unsigned long long> starts_from_counts(const DeviceBuffer<unsigned long long>& counts, size_t n,
+                                                    unsigned long long& total) {
+  DeviceBuffer<unsigned long long> start(n + 1);
+  size_t scratch_bytes = 0;
+  cuda_check(cub::DeviceScan::ExclusiveSum(nullptr, scratch_bytes, counts.data(), start.data(), n + 1), "scan size");
+  DeviceBuffer<unsigned char> scratch(std::max<size_t>(scratch_bytes, 1));
+  cuda_check(cub::DeviceScan::ExclusiveSum(scratch.data(), scratch_bytes, counts.data(), start.data(), n + 1),
+             "scan counts");
+  cuda_check(cudaMemcpy(&total, start.data() + n, sizeof total, cudaMemcpyDeviceToHost), "read the total count");
+  return start;
+}
+
 // For each step of a block, the trace sample it records (numbered from the block's first), or -1.
 std::vector<int32_t> sample_of_each_step(int64_t first_step, int64_t count, int64_t every) {
   const int64_t first_sample = samples_within(first_step, count, every).first;
@@ -83,6 +96,7 @@ class CudaBackend final : public Backend {
   std::string device() const override { return cuda_device_description(); }
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
+  SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
 
  protected:
   void launch(int64_t first_step, int64_t count) override;
@@ -116,7 +130,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer<float> weight, y_pre, y_post;
     DeviceBuffer<unsigned long long> incoming_start, incoming_synapse;
     DeviceBuffer<uint32_t> incoming_pre;
-    unsigned long long longest_column;
+    unsigned long long longest_column = 0;
   };
   // What one block records, the graph that runs a whole block into it, and the event that says
   // the block is done.
@@ -137,6 +151,7 @@ class CudaBackend final : public Backend {
   void make_population_groups(RecordSet& set);
   void upload_delivery_views();
   ProjectionState build_on_device(size_t k);
+  void index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p);
 
   void enqueue_step(int s, const RecordSet& set);
   cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
@@ -233,17 +248,18 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     const ProjectionSpec& proj = spec.projections[k];
     if (!proj.plasticity) continue;
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
-    const PostsynapticIndex index = postsynaptic_index(net.projections[k], spec.populations[proj.post].size);
-    plastic_.push_back(PlasticState{
-        static_cast<int>(k), plasticity_constants(proj, dt),
-        DeviceBuffer<float>(std::vector<float>(net.projections[k].synapse_count(), static_cast<float>(proj.weight))),
-        DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(spec.populations[proj.pre].size), 0.0f)),
-        DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(spec.populations[proj.post].size), 0.0f)),
-        DeviceBuffer<unsigned long long>(as_ull(index.start)), DeviceBuffer<unsigned long long>(as_ull(index.synapse)),
-        DeviceBuffer<uint32_t>(index.pre), longest_row(index.start)});
+    const int n_pre = static_cast<int>(spec.populations[proj.pre].size);
+    const int n_post = static_cast<int>(spec.populations[proj.post].size);
+    PlasticState p{static_cast<int>(k), plasticity_constants(proj, dt),
+                   DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
+                   DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(n_pre), 0.0f)),
+                   DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(n_post), 0.0f)),
+                   {}, {}, {}};  // the index, made next
+    index_columns(projections_[k], n_pre, n_post, p);
+    plastic_.push_back(std::move(p));
   }
   for (const WeightRecordingSpec& w : spec.recording.weights) {
-    weight_samples_.emplace_back(as_ull(weight_sample(net.projections[w.projection].synapse_count(), w.sample)));
+    weight_samples_.emplace_back(as_ull(weight_sample(synapse_counts_[w.projection], w.sample)));
   }
   for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
     const TraceSpec& trace = spec.recording.traces[t];
@@ -321,21 +337,42 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   longest.zero();
   launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, n_pre, counts.data(),
                 longest.data());
-  DeviceBuffer<unsigned long long> row_start(static_cast<size_t>(n_pre) + 1);
-  size_t scratch_bytes = 0;
-  cuda_check(cub::DeviceScan::ExclusiveSum(nullptr, scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
-             "scan size");
-  DeviceBuffer<unsigned char> scratch(std::max<size_t>(scratch_bytes, 1));
-  cuda_check(cub::DeviceScan::ExclusiveSum(scratch.data(), scratch_bytes, counts.data(), row_start.data(), n_pre + 1),
-             "scan row counts");
   unsigned long long synapses = 0, longest_row = 0;
-  cuda_check(cudaMemcpy(&synapses, row_start.data() + n_pre, sizeof synapses, cudaMemcpyDeviceToHost), "read synapse count");
+  DeviceBuffer<unsigned long long> row_start = starts_from_counts(counts, static_cast<size_t>(n_pre), synapses);
   cuda_check(cudaMemcpy(&longest_row, longest.data(), sizeof longest_row, cudaMemcpyDeviceToHost), "read longest row");
   DeviceBuffer<uint32_t> targets(synapses);
   launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, n_pre,
                 row_start.data(), targets.data());
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
   return ProjectionState{std::move(row_start), std::move(targets), longest_row};
+}
+
+// The postsynaptic-major index of a plastic projection's rows: count, scan, fill (build_kernels.cuh).
+template <typename Input>
+void CudaBackend<Input>::index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p) {
+  DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_post) + 1), longest(1);
+  counts.zero();
+  longest.zero();
+  if (n_pre > 0) {
+    launch_kernel("count_columns", n_pre, kThreads, nullptr, cuda::count_columns, rows.row_start.data(),
+                  rows.targets.data(), counts.data());
+  }
+  launch_kernel("longest_count", blocks_for(n_post), kThreads, nullptr, cuda::longest_count, counts.data(), n_post,
+                longest.data());
+  unsigned long long synapses = 0;
+  p.incoming_start = starts_from_counts(counts, static_cast<size_t>(n_post), synapses);
+  cuda_check(cudaMemcpy(&p.longest_column, longest.data(), sizeof p.longest_column, cudaMemcpyDeviceToHost),
+             "read longest column");
+  DeviceBuffer<unsigned long long> next_slot(static_cast<size_t>(n_post));
+  cuda_check(cudaMemcpy(next_slot.data(), p.incoming_start.data(), next_slot.bytes(), cudaMemcpyDeviceToDevice),
+             "copy column starts");
+  p.incoming_synapse = DeviceBuffer<unsigned long long>(synapses);
+  p.incoming_pre = DeviceBuffer<uint32_t>(synapses);
+  if (n_pre > 0) {
+    launch_kernel("fill_columns", n_pre, kThreads, nullptr, cuda::fill_columns, rows.row_start.data(),
+                  rows.targets.data(), next_slot.data(), p.incoming_synapse.data(), p.incoming_pre.data());
+  }
+  cuda_check(cudaDeviceSynchronize(), "indexing a plastic projection's columns on the GPU");
 }
 
 // The population views update_neurons reads, pointing at one record set's buffers, in groups.
@@ -612,6 +649,23 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
       record.mean.push_back(synapses > 0 ? sum / synapses : 0.0);
     }
   }
+}
+
+// The projection may have been built here: its row starts and the sampled targets come from the GPU.
+template <typename Input>
+SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec& w) const {
+  const ProjectionState& rows = projections_[w.projection];
+  std::vector<unsigned long long> row_start(rows.row_start.size());
+  cuda_check(cudaMemcpy(row_start.data(), rows.row_start.data(), rows.row_start.bytes(), cudaMemcpyDeviceToHost),
+             "read row starts");
+  const std::vector<uint64_t> sample = weight_sample(synapse_counts_[w.projection], w.sample);
+  SampledSynapses sampled{presynaptic_neurons(std::vector<uint64_t>(row_start.begin(), row_start.end()), sample), {}};
+  for (uint64_t s : sample) {
+    uint32_t target = 0;
+    cuda_check(cudaMemcpy(&target, rows.targets.data() + s, sizeof target, cudaMemcpyDeviceToHost), "read a target");
+    sampled.post.push_back(static_cast<int32_t>(target));
+  }
+  return sampled;
 }
 
 template <typename Input>

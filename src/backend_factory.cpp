@@ -75,7 +75,7 @@ void require_runnable(const std::string& name, const NetworkSpec& spec, [[maybe_
 std::vector<bool> projections_built_on_host(const std::string& name, const NetworkSpec& spec) {
   std::vector<bool> on_host;
   for (const ProjectionSpec& proj : spec.projections) {
-    on_host.push_back(name != "cuda" || proj.rule == ConnectionRule::fixed_indegree || proj.plasticity.has_value());
+    on_host.push_back(name != "cuda" || proj.rule == ConnectionRule::fixed_indegree);
   }
   return on_host;
 }

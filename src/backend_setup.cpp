@@ -94,6 +94,14 @@ PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post) {
   return index;
 }
 
+std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start, const std::vector<uint64_t>& synapses) {
+  std::vector<int32_t> pre;
+  for (uint64_t s : synapses) {
+    pre.push_back(static_cast<int32_t>(std::upper_bound(row_start.begin(), row_start.end(), s) - row_start.begin() - 1));
+  }
+  return pre;
+}
+
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {
   std::vector<uint64_t> sample;
   const uint64_t n = std::min<uint64_t>(synapses, static_cast<uint64_t>(count));

@@ -216,6 +216,14 @@ std::vector<uint64_t> CpuBackend::synapse_counts() const {
   return counts;
 }
 
+SampledSynapses CpuBackend::sampled_synapses(const WeightRecordingSpec& w) const {
+  const Connectivity& c = net_.projections[w.projection];
+  const std::vector<uint64_t> sample = weight_sample(c.synapse_count(), w.sample);
+  SampledSynapses sampled{presynaptic_neurons(c.row_start, sample), {}};
+  for (uint64_t s : sample) sampled.post.push_back(static_cast<int32_t>(c.targets[s]));
+  return sampled;
+}
+
 std::vector<float> CpuBackend::weights(int projection) const {
   if (plastic_of_projection_[projection] >= 0) return plastic_[plastic_of_projection_[projection]].weight;
   return std::vector<float>(net_.projections[projection].synapse_count(),

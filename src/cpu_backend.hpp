@@ -29,6 +29,7 @@ class CpuBackend : public Backend {
   std::string device() const override;
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
+  SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
 
  protected:
   void launch(int64_t first_step, int64_t count) override;

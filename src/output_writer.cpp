@@ -72,15 +72,10 @@ OutputWriter::OutputWriter(const NetworkSpec& spec, const std::string& dir)
   thread_ = std::thread([this] { run(); });
 }
 
-void OutputWriter::open_weight_files(const Network& net) {
-  for (const WeightRecordingSpec& w : spec_.recording.weights) {
-    const Connectivity& c = net.projections[w.projection];
-    std::vector<int32_t> pre, post;
-    for (uint64_t s : weight_sample(c.synapse_count(), w.sample)) {
-      pre.push_back(static_cast<int32_t>(std::upper_bound(c.row_start.begin(), c.row_start.end(), s) -
-                                         c.row_start.begin() - 1));
-      post.push_back(static_cast<int32_t>(c.targets[s]));
-    }
+void OutputWriter::open_weight_files(const std::vector<SampledSynapses>& sampled) {
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
+    const WeightRecordingSpec& w = spec_.recording.weights[r];
+    const std::vector<int32_t>&pre = sampled[r].pre, &post = sampled[r].post;
     const std::string prefix = projection_file_label(spec_.projections[w.projection]) + "_weights";
     auto path = [&](const std::string& suffix) {
       files_.push_back(prefix + suffix);

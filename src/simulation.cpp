@@ -28,7 +28,11 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   const Network net = build_network(spec, report.threads, projections_built_on_host(options.backend, spec));
   std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, options.backend_options);
   report.build_s = seconds_since(build_start);
-  if (writer) writer->open_weight_files(net);
+  if (writer) {
+    std::vector<SampledSynapses> sampled;
+    for (const WeightRecordingSpec& w : spec.recording.weights) sampled.push_back(backend->sampled_synapses(w));
+    writer->open_weight_files(sampled);
+  }
   report.backend = backend->name();
   report.mode = backend->mode();
   report.device = backend->device();

@@ -106,6 +106,26 @@ TEST_F(CudaVsCpu, RecordingsAreIdenticalWhateverTheBlockLength) {
   for (size_t s = 0; s < a.mean.size(); ++s) EXPECT_NEAR(a.mean[s], b.mean[s], 1e-9) << "sample " << s;  // summation order
 }
 
+TEST_F(CudaVsCpu, WeightRecordingsSampleTheSameExistingSynapses) {
+  // The GPU builds the plastic projection itself; the CPU's copy comes from the host builder.
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                             {"N=1000", "T=10", "burn_in=0"});
+  const int plastic = spec.recording.weights[0].projection;
+  const Network host = build_network(spec, 1), partial = build_network(spec, 1, projections_built_on_host("cuda", spec));
+  ASSERT_TRUE(partial.projections[plastic].row_start.empty());
+  const SampledSynapses a = make_backend("cpu", spec, host, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
+  const SampledSynapses b = make_backend("cuda", spec, partial, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
+  ASSERT_EQ(a.pre.size(), static_cast<size_t>(spec.recording.weights[0].sample));
+  EXPECT_EQ(a.pre, b.pre);
+  EXPECT_EQ(a.post, b.post);
+  const Connectivity& c = host.projections[plastic];
+  for (size_t k = 0; k < a.pre.size(); ++k) {
+    const auto row = c.targets.begin() + static_cast<std::ptrdiff_t>(c.row_start[a.pre[k]]);
+    const auto end = c.targets.begin() + static_cast<std::ptrdiff_t>(c.row_start[a.pre[k] + 1]);
+    EXPECT_NE(std::find(row, end, static_cast<uint32_t>(a.post[k])), end) << "no synapse " << a.pre[k] << " -> " << a.post[k];
+  }
+}
+
 TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {
   const NetworkSpec spec =
       load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"T=3000"});

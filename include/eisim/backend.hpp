@@ -52,6 +52,11 @@ struct BackendOptions {
   int64_t block_steps = 100;  // most steps per start() call; the CUDA backend replays them as one graph
 };
 
+// The synapses a weight recording samples, by their neurons' indices in the two populations.
+struct SampledSynapses {
+  std::vector<int32_t> pre, post;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -72,6 +77,8 @@ class Backend {
   virtual std::vector<float> weights(int projection) const = 0;
   // Synapses of every projection (a backend may have built some itself).
   virtual std::vector<uint64_t> synapse_counts() const = 0;
+  // The synapses that recording `w` samples (weight_sample, backend_setup.hpp).
+  virtual SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const = 0;
 
  protected:
   // start() and collect() for the backend, once the protocol has been checked.
@@ -101,7 +108,7 @@ std::unique_ptr<Backend> make_backend(const std::string& name, const NetworkSpec
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post);
 
 // Which projections the run loop builds on the host for backend `name`: all for "cpu"; for "cuda"
-// those the GPU cannot build itself (fixed in-degree, and plastic ones, whose index is made on the host).
+// those the GPU cannot build itself (fixed in-degree rules).
 std::vector<bool> projections_built_on_host(const std::string& name, const NetworkSpec& spec);
 
 // For each projection, its channel: its position among the projections onto its population.

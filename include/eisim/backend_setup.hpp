@@ -51,4 +51,7 @@ PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post);
 // presynaptic-major order (fewer when the projection has fewer synapses).
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count);
 
+// The presynaptic neuron of each of `synapses`, from a CSR structure's row starts.
+std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start, const std::vector<uint64_t>& synapses);
+
 }  // namespace eisim

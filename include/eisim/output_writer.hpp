@@ -28,9 +28,9 @@ class OutputWriter {
   void submit(BlockOutput&& block);
   void finish();  // writes what is queued, completes the files; rethrows a write error
   const std::vector<std::string>& files() const { return files_; }
-  // The weight recordings' files: which synapses are sampled is known once the network is
-  // built; call before the first block.
-  void open_weight_files(const Network& net);
+  // The weight recordings' files: which synapses are sampled (one entry per recording) is known
+  // once the network is built; call before the first block.
+  void open_weight_files(const std::vector<SampledSynapses>& sampled);
 
  private:
   struct TraceFiles {
