@@ -25,7 +25,6 @@ namespace eisim {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr int kDeliveryThreads = 256;
 constexpr int kRecordBlocks = 128;  // weight recording: kRecordBlocks * kThreads partial sums per sample
 
 std::vector<unsigned long long> as_ull(const std::vector<uint64_t>& values) {
@@ -149,7 +148,7 @@ class CudaBackend final : public Backend {
   cuda::PlasticView plastic_view(const PlasticState& p) const;
   void make_record_set(RecordSet& set);
   void make_population_groups(RecordSet& set);
-  void upload_delivery_views();
+  void make_delivery_groups();
   ProjectionState build_on_device(size_t k);
   void index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p);
 
@@ -177,7 +176,7 @@ class CudaBackend final : public Backend {
   DeviceBuffer<unsigned int> step_counts_;              // per population and parity: [2 a + parity]
   DeviceBuffer<unsigned int> overflow_;
   DeviceBuffer<cuda::BlockClock> clock_;
-  DeviceBuffer<cuda::DeliveryView<Input>> delivery_views_;
+  std::vector<cuda::DeliveryGroup<Input>> delivery_groups_;  // kernel parameters of deliver_spikes
   PinnedBuffer<unsigned long long> host_spike_counts_;
   DeviceBuffer<unsigned long long> sort_alternate_;  // the radix sort's second buffer, grown as needed
   DeviceBuffer<unsigned char> sort_scratch_;
@@ -282,7 +281,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   int sms = 0;
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
   delivery_blocks_ = 8 * sms;
-  upload_delivery_views();
+  make_delivery_groups();
   for (RecordSet& set : sets_) make_record_set(set);
   // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
   cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
@@ -413,23 +412,26 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
   }
 }
 
-// The projection views the delivery kernel reads: uploaded once.
+// The projection views deliver_spikes reads, in groups (the same for every block).
 template <typename Input>
-void CudaBackend<Input>::upload_delivery_views() {
-  std::vector<cuda::DeliveryView<Input>> deliveries;
+void CudaBackend<Input>::make_delivery_groups() {
+  delivery_groups_.emplace_back();  // at least one launch, even without projections: it empties the next step's lists
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    deliveries.push_back(cuda::DeliveryView<Input>{spike_list(proj.pre), cuda::chunks_for(projections_[k].longest_row),
-                                                   projections_[k].row_start.data(),
-                                                   projections_[k].targets.data(),
-                                                   membranes_[proj.post].inputs.data() +
-                                                       static_cast<size_t>(channel_of_projection_[k]) *
-                                                           static_cast<size_t>(spec_.populations[proj.post].size),
-                                                   jump_of<Input>(proj), plastic ? plastic->weight.data() : nullptr,
-                                                   plastic ? plastic->constants : PlasticityConstants{}});
+    if (k > 0 && k % cuda::kProjectionsPerLaunch == 0) delivery_groups_.emplace_back();
+    cuda::DeliveryGroup<Input>& group = delivery_groups_.back();
+    group.views[group.count++] = cuda::DeliveryView<Input>{
+        spike_list(proj.pre),
+        cuda::chunks_for(projections_[k].longest_row, cuda::kDeliveryChunk),
+        projections_[k].row_start.data(),
+        projections_[k].targets.data(),
+        membranes_[proj.post].inputs.data() +
+            static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(spec_.populations[proj.post].size),
+        jump_of<Input>(proj),
+        plastic ? plastic->weight.data() : nullptr,
+        plastic ? plastic->constants : PlasticityConstants{}};
   }
-  delivery_views_ = DeviceBuffer<cuda::DeliveryView<Input>>(deliveries);
 }
 
 template <typename Input>
@@ -445,8 +447,8 @@ cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const 
                            spike_list(proj.post),
                            static_cast<int>(spec_.populations[proj.pre].size),
                            static_cast<int>(spec_.populations[proj.post].size),
-                           cuda::chunks_for(projections_[p.projection].longest_row),
-                           cuda::chunks_for(p.longest_column),
+                           cuda::chunks_for(projections_[p.projection].longest_row, cuda::kPlasticChunk),
+                           cuda::chunks_for(p.longest_column, cuda::kPlasticChunk),
                            projections_[p.projection].row_start.data(),
                            projections_[p.projection].targets.data(),
                            p.incoming_start.data(),
@@ -477,16 +479,17 @@ void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
                     cuda::kNeuronThreads, stream_, cuda::update_neurons<Input>, group, clock(), s);
     }
   }
-  launch_kernel("deliver_spikes", delivery_blocks_, kDeliveryThreads, stream_, cuda::deliver_spikes<Input>,
-                delivery_views_.data(), static_cast<int>(spec_.projections.size()), step_counts_.data(),
-                populations, clock(), s);
+  for (const cuda::DeliveryGroup<Input>& group : delivery_groups_) {
+    launch_kernel("deliver_spikes", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::deliver_spikes<Input>, group,
+                  step_counts_.data(), populations, clock(), s);
+  }
   for (const PlasticState& p : plastic_) {
     const cuda::PlasticView view = plastic_view(p);
     launch_kernel("decay_traces", blocks_for(std::max(view.n_pre, view.n_post)), kThreads, stream_,
                   cuda::decay_traces, view);
-    launch_kernel("presynaptic_updates", delivery_blocks_, kDeliveryThreads, stream_, cuda::presynaptic_updates,
+    launch_kernel("presynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::presynaptic_updates,
                   view, clock(), s);
-    launch_kernel("postsynaptic_updates", delivery_blocks_, kDeliveryThreads, stream_, cuda::postsynaptic_updates,
+    launch_kernel("postsynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::postsynaptic_updates,
                   view, clock(), s);
   }
 }

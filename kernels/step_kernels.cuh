@@ -102,40 +102,42 @@ struct PopulationGroup {
 };
 static_assert(sizeof(PopulationGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
 
-// Delivery's unit of work: up to this many targets of one spiking row, for one block. Long rows
-// are cut into several, so a step's few hundred spikes keep every SM busy (DESIGN.md §4: global
-// atomics run faster the more rows are in flight).
+// A unit of work: up to this many entries of one spiking row, for one block. Long rows are cut
+// into several, so a step's few hundred spikes keep every SM busy. Delivery's atomics wait for no
+// answer, so a thread issues several back to back (DESIGN.md §4: global atomics run faster the more
+// rows are in flight); a plastic update waits for its loads, so its chunks are one block wide.
 constexpr unsigned int kDeliveryChunk = 1024;
+constexpr unsigned int kPlasticChunk = 256;
 
-// How many chunks the longest of a CSR structure's rows needs (at least 1).
-inline unsigned int chunks_for(unsigned long long longest_row) {
-  return static_cast<unsigned int>(longest_row > kDeliveryChunk ? (longest_row + kDeliveryChunk - 1) / kDeliveryChunk : 1);
+// How many chunks of `chunk` entries the longest of a CSR structure's rows needs (at least 1).
+inline unsigned int chunks_for(unsigned long long longest_row, unsigned int chunk) {
+  return static_cast<unsigned int>(longest_row > chunk ? (longest_row + chunk - 1) / chunk : 1);
 }
 
 // This thread's share of chunk `chunk` of CSR row `row` (entries start[row] .. start[row + 1]).
-template <typename Body>
+template <unsigned int Chunk, typename Body>
 __device__ __forceinline__ void for_each_in_chunk(const unsigned long long* start, uint32_t row,
                                                   unsigned long long chunk, Body body) {
-  const unsigned long long begin = start[row] + chunk * kDeliveryChunk;
-  const unsigned long long end = min(begin + kDeliveryChunk, start[row + 1]);
+  const unsigned long long begin = start[row] + chunk * Chunk;
+  const unsigned long long end = min(begin + Chunk, start[row + 1]);
   for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) body(t);
 }
 
 // This block's chunks of the rows of a step's spikes (grid-stride), `chunks` to a row.
-template <typename Body>
+template <unsigned int Chunk, typename Body>
 __device__ __forceinline__ void for_each_chunk_of_spiking_rows(const SpikeList& list, int parity,
                                                                const unsigned long long* start, unsigned int chunks,
                                                                Body body) {
   const unsigned long long items = static_cast<unsigned long long>(list.size(parity)) * chunks;
   for (unsigned long long item = blockIdx.x; item < items; item += gridDim.x) {
-    for_each_in_chunk(start, list.of(parity)[item / chunks], item % chunks, body);
+    for_each_in_chunk<Chunk>(start, list.of(parity)[item / chunks], item % chunks, body);
   }
 }
 
 template <typename Input>
 struct DeliveryView {
   SpikeList pre;
-  unsigned int chunks;  // per spiking row: the longest row's length / kDeliveryChunk, rounded up
+  unsigned int chunks;  // per spiking row: chunks_for(the longest row, kDeliveryChunk)
   const unsigned long long* row_start;
   const uint32_t* targets;
   Input* input;
@@ -143,6 +145,15 @@ struct DeliveryView {
   const float* weights;  // a plastic projection's per-synapse J instead, or null
   PlasticityConstants plasticity;
 };
+
+// Projections delivered by one launch, as a kernel parameter (as PopulationGroup).
+constexpr int kProjectionsPerLaunch = 8;
+template <typename Input>
+struct DeliveryGroup {
+  DeliveryView<Input> views[kProjectionsPerLaunch];
+  int count;
+};
+static_assert(sizeof(DeliveryGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
 
 // A plastic projection's jump J / tau_syn for a weight J, in the accumulator's representation.
 __device__ __forceinline__ FixedInput plastic_jump(float J, const PlasticityConstants& c, FixedInput) {
@@ -156,7 +167,7 @@ __device__ __forceinline__ float plastic_jump(float J, const PlasticityConstants
 struct PlasticView {
   SpikeList pre, post;
   int n_pre, n_post;
-  unsigned int row_chunks, column_chunks;  // chunks_for the longest row, and column
+  unsigned int row_chunks, column_chunks;  // chunks_for(the longest row, and column, kPlasticChunk)
   const unsigned long long* row_start;
   const uint32_t* targets;
   const unsigned long long* incoming_start;
@@ -260,23 +271,35 @@ static __global__ void __launch_bounds__(kNeuronThreads, 5)
   }
 }
 
-// Every projection: the step's spiking rows, cut into chunks (kDeliveryChunk), are numbered across
-// projections and dealt to the blocks (grid-stride); a chunk's targets go to the block's threads.
-// Block 0 also empties the other parity's lists for the next step.
+// A group of projections: the step's spiking rows, cut into chunks (kDeliveryChunk), are numbered
+// across projections and dealt to the blocks (grid-stride); a chunk's targets go to the block's
+// threads. Block 0 also empties the other parity's lists for the next step. Eight blocks per SM
+// keep the most atomics in flight (ptxas: 24 registers, no spills; 46 without the bound).
+constexpr int kDeliveryThreads = 256;
 template <typename Input>
-static __global__ void deliver_spikes(const DeliveryView<Input>* views, int projections, unsigned int* counts,
-                                      int populations, const BlockClock* clock, int s) {
+static __global__ void __launch_bounds__(kDeliveryThreads, 8)
+    deliver_spikes(const __grid_constant__ DeliveryGroup<Input> group, unsigned int* counts, int populations,
+                   const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
+  // Each projection's number of items this step: loads issued together (fixed bounds keep it in registers).
+  unsigned long long items[kProjectionsPerLaunch];
+  for (int k = 0; k < kProjectionsPerLaunch; ++k) {
+    items[k] = k < group.count ? static_cast<unsigned long long>(group.views[k].pre.size(parity)) * group.views[k].chunks
+                               : 0;
+  }
   for (unsigned long long item = blockIdx.x;; item += gridDim.x) {
-    int k = 0;
-    unsigned long long local = item;  // the item's number within projection k
-    while (k < projections && local >= static_cast<unsigned long long>(views[k].pre.size(parity)) * views[k].chunks) {
-      local -= static_cast<unsigned long long>(views[k].pre.size(parity)) * views[k].chunks;
-      ++k;
+    int k = -1;
+    unsigned long long local = 0, before = 0;  // the item's number within projection k; items before k's
+    for (int q = 0; q < kProjectionsPerLaunch; ++q) {
+      if (k < 0 && item < before + items[q]) {
+        k = q;
+        local = item - before;
+      }
+      before += items[q];
     }
-    if (k == projections) break;
-    const DeliveryView<Input>& v = views[k];
-    for_each_in_chunk(v.row_start, v.pre.of(parity)[local / v.chunks], local % v.chunks, [&](unsigned long long t) {
+    if (k < 0) break;
+    const DeliveryView<Input>& v = group.views[k];
+    for_each_in_chunk<kDeliveryChunk>(v.row_start, v.pre.of(parity)[local / v.chunks], local % v.chunks, [&](unsigned long long t) {
       const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
       atomicAdd(v.input + v.targets[t], jump);
     });
@@ -307,7 +330,7 @@ __device__ __forceinline__ void add_spikes_to_trace(const SpikeList& list, int p
 // The rows read only the postsynaptic traces, so the presynaptic spikes enter theirs in the same launch.
 static __global__ void presynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
-  for_each_chunk_of_spiking_rows(v.pre, parity, v.row_start, v.row_chunks, [&](unsigned long long t) {
+  for_each_chunk_of_spiking_rows<kPlasticChunk>(v.pre, parity, v.row_start, v.row_chunks, [&](unsigned long long t) {
     v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
   });
   add_spikes_to_trace(v.pre, parity, v.y_pre, v.c.trace_jump);
@@ -316,7 +339,7 @@ static __global__ void presynaptic_updates(PlasticView v, const BlockClock* cloc
 // The columns read only the presynaptic traces, so the postsynaptic spikes enter theirs in the same launch.
 static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
-  for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, [&](unsigned long long m) {
+  for_each_chunk_of_spiking_rows<kPlasticChunk>(v.post, parity, v.incoming_start, v.column_chunks, [&](unsigned long long m) {
     const unsigned long long t = v.incoming_synapse[m];
     v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
   });

@@ -86,6 +86,34 @@ TEST_F(CudaVsCpu, RowsLongerThanADeliveryChunkGiveIdenticalSpikes) {
   test_support::expect_identical_runs(spec, cpu, gpu);
 }
 
+// Ten populations and eighteen projections: more than one launch's worth of each
+// (kPopulationsPerLaunch, kProjectionsPerLaunch are 8), so several launches share a step.
+NetworkSpec ring_of_nine_populations() {
+  std::string populations, projections;
+  for (int k = 0; k < 9; ++k) {
+    const std::string name = "P" + std::to_string(k), next = "P" + std::to_string((k + 1) % 9);
+    populations += R"({"name": ")" + name + R"(", "model": "eif", "size": 200, "tau_m": 15, "E_L": -72, "V_T": -55,
+                      "D": 1, "V_th": 10, "V_re": -75, "V_lb": -85, "V0": [-75, -55]},)";
+    projections += R"({"pre": "X", "post": ")" + name + R"(", "p": 0.1, "weight": 80, "tau_syn": 10},
+                      {"pre": ")" + name + R"(", "post": ")" + next + R"(", "p": 0.1, "weight": )" +
+                   (k % 2 ? "-25" : "12") + R"(, "tau_syn": )" + (k % 2 ? "4" : "8") + "},";
+  }
+  projections.pop_back();
+  return parse_network_spec(R"({"simulation": {"dt": 0.1, "T": 300, "burn_in": 0, "seed": 3},
+    "populations": [)" + populations + R"({"name": "X", "model": "poisson", "size": 400, "rate_hz": 10}],
+    "projections": [)" + projections + R"(],
+    "recording": {"spikes": ["P0", "P4", "P8", "X"], "traces": [{"population": "P8", "neurons": [0, 199], "every_steps": 7}]}})");
+}
+
+TEST_F(CudaVsCpu, ManyPopulationsAndProjectionsTakeSeveralLaunchesAStep) {
+  const NetworkSpec spec = ring_of_nine_populations();
+  ASSERT_EQ(spec.populations.size(), 10u);
+  ASSERT_EQ(spec.projections.size(), 18u);
+  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = test_support::run_collecting(spec, "cuda");
+  for (int a : {0, 4, 8}) EXPECT_GT(cpu.spikes[a].step.size(), 100u) << spec.populations[a].name << " hardly spiked: " << cpu.spikes[a].step.size();
+  test_support::expect_identical_runs(spec, cpu, gpu);
+}
+
 TEST_F(CudaVsCpu, RecordingsAreIdenticalWhateverTheBlockLength) {
   // 97-step blocks: weight samples every 45 steps and traces every 10 fall anywhere in a block,
   // several to a block, and the run ends with a short block.
