@@ -5,7 +5,8 @@
 # stages run in order of importance and each is cut to the time left, so the tables always print.
 # Logs go to one archive in $OUT (or bench/results), since only a few files come back from a lease.
 # Before the run, on a machine with the packages: tools/gather_deps.sh deps  (carried along).
-# If build-device/ holds binaries built elsewhere for sm_90, they stand in should the build here fail.
+# If build-device/ holds binaries built elsewhere for sm_90, they stand in should the build here fail;
+# DEVICE_CHECK_PREBUILT=1 uses them without building (it saves a lease a minute and a half).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d deps/nlohmann ] || [ ! -d deps/Eigen ] || [ ! -d deps/googletest ]; then
@@ -39,16 +40,20 @@ echo "== build (sm_90)"
 start=$SECONDS
 eisim=build-gpu/eisim
 tests=build-gpu/tests/eisim_tests
-if timed 150 cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DEISIM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+prebuilt_runs() { [ -x build-device/eisim ] && [ -x build-device/tests/eisim_tests ] && build-device/eisim --help > /dev/null 2>&1; }
+if [ "${DEVICE_CHECK_PREBUILT:-0}" = 1 ] && prebuilt_runs; then
+  eisim=build-device/eisim
+  tests=build-device/tests/eisim_tests
+  note "build: skipped, using the carried binaries in build-device/ (DEVICE_CHECK_PREBUILT=1)"
+elif timed 150 cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DEISIM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
      -DEISIM_DEPS_DIR="$PWD/deps" > "$logs/cmake.log" 2>&1 &&
    timed 240 cmake --build build-gpu -j "$(nproc)" --target eisim eisim_tests > "$logs/build.log" 2>&1; then
   note "build: ok in $((SECONDS - start)) s"
 else
   tail -20 "$logs/cmake.log"; grep -E "error|Error" "$logs/build.log" | head -20
-  if [ -x build-device/eisim ] && [ -x build-device/tests/eisim_tests ]; then
+  if prebuilt_runs; then
     eisim=build-device/eisim
     tests=build-device/tests/eisim_tests
-    export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
     note "build: FAILED here after $((SECONDS - start)) s; going on with the carried binaries in build-device/"
   else
     note "build: FAILED after $((SECONDS - start)) s"
@@ -64,8 +69,8 @@ note "GPU tests: exit $tests_status; $(grep -E '^\[  (PASSED|FAILED|SKIPPED) *\]
 grep -E '^\[  (FAILED  |SKIPPED )\] .* \([0-9]+ ms\)' "$logs/gpu_tests.log" | head -20
 grep -B 8 '^\[  FAILED  \]' "$logs/gpu_tests.log" | grep -E 'Failure|Expected|Which is|actual' | head -20
 
-bench() {  # config N p mode [more --set]
-  local name; name=$(basename "$1" .json)_$2_$4
+bench() {  # config N p mode [more --set]; $suffix is added to the name
+  local name; name=$(basename "$1" .json)_$2_$4${suffix:-}
   timed 90 "$eisim" run "$1" --backend cuda --mode "$4" --set N="$2" --set p="$3" "${@:5}" \
     --quiet --out "/tmp/bench_$name" > "$logs/bench_$name.json" 2> "$logs/bench_$name.err" ||
     { local code=$?; note "benchmark $name: failed (exit $code): $(tail -2 "$logs/bench_$name.err" | tr '\n' ' ')"
@@ -87,14 +92,13 @@ bench configs/balanced_eif.json 100000 0.1 fast
 bench configs/balanced_eif.json 100000 0.1 deterministic
 bench configs/plasticity_eif.json 100000 0.1 fast "${plastic[@]}"
 bench configs/balanced_eif.json 1000000 0.001 fast
+# Plasticity's own cost: with eta = 0 the rates stay the static network's, and every plastic kernel runs.
+suffix=_eta0 bench configs/plasticity_eif.json 100000 0.1 fast "${plastic[@]}" --set eta=0
 
 echo "== compute-sanitizer on the GPU tests"
-sanitize memcheck gpu_tests "$tests" --gtest_filter='CudaVsCpu.RecordingsAreIdenticalWhateverTheBlockLength:CudaVsCpu.RowsLongerThanADeliveryChunkGiveIdenticalSpikes:CudaVsCpu.PlasticRowsAndColumnsLongerThanAChunkGiveIdenticalWeights:RateModelsOnGpu.*:Backends/SingleNeuron.*/cuda'
+spiking_subset='CudaVsCpu.Recordings*:CudaVsCpu.RowsLonger*:CudaVsCpu.PlasticRows*:CudaVsCpu.ManyPopulations*:CudaVsCpu.WeightRecordings*:Backends/SingleNeuron.*/cuda'
+sanitize memcheck gpu_tests "$tests" --gtest_filter="$spiking_subset${DEVICE_CHECK_SANITIZE_RATE_MODELS:+:RateModelsOnGpu.*}"
 sanitize racecheck deterministic_mode "${small_run[@]}" --mode deterministic
-
-echo "== RLS training, CPU (Eigen) against GPU (cuBLAS)"
-timed 90 python3 bench/rnn_benchmark.py --eisim "$eisim" --out "$logs/rnn_benchmark.json" > "$logs/rnn_benchmark.txt" 2>&1 ||
-  note "RLS benchmark: failed (exit $?): $(tail -2 "$logs/rnn_benchmark.txt" | tr '\n' ' ')"
 
 echo "== the other benchmarks"
 bench configs/plasticity_eif.json 100000 0.1 deterministic "${plastic[@]}"
@@ -105,6 +109,10 @@ bench configs/balanced_eif.json 1000000 0.001 deterministic
 echo "== the other sanitizer checks"
 sanitize initcheck deterministic_mode "${small_run[@]}" --mode deterministic
 sanitize memcheck fast_mode "${small_run[@]}" --mode fast
+
+echo "== RLS training, CPU (Eigen) against GPU (cuBLAS)"
+timed 90 python3 bench/rnn_benchmark.py --eisim "$eisim" --out "$logs/rnn_benchmark.json" > "$logs/rnn_benchmark.txt" 2>&1 ||
+  note "RLS benchmark: failed (exit $?): $(tail -2 "$logs/rnn_benchmark.txt" | tr '\n' ' ')"
 
 echo "== summary"
 cat "$status_file"
