@@ -8,6 +8,8 @@
 #include <array>
 #include <numeric>
 #include <sstream>
+#include <string>
+#include <utility>
 
 #include "cuda_backend.hpp"
 #include "cuda_device.hpp"
@@ -200,6 +202,7 @@ float jump_of<float>(const ProjectionSpec& proj) {
 template <typename Input>
 CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
     : spec_(spec), options_(options) {
+  check_gpu_support(spec);
   cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   cuda_check(cudaStreamCreateWithFlags(&readback_, cudaStreamNonBlocking), "cudaStreamCreate");
   const size_t n_pops = spec.populations.size();
@@ -407,6 +410,14 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
                                              trace ? static_cast<int>(trace->neurons.size()) : 0,
                                              trace ? set.traces[m.trace].data() : nullptr};
     }
+    for (const PlasticState& plastic : plastic_) {  // its eligibility traces (check_gpu_support bounds their number)
+      const ProjectionSpec& proj = spec_.projections[plastic.projection];
+      for (const auto& [side, y] : {std::pair{proj.pre, plastic.y_pre.data()}, std::pair{proj.post, plastic.y_post.data()}}) {
+        if (side != static_cast<int>(a)) continue;
+        v.eligibility.y[v.eligibility.count] = y;
+        v.eligibility.decay[v.eligibility.count++] = plastic.constants.trace_decay;
+      }
+    }
     group.pops[group.count++] = v;
     group.neurons += v.n;
   }
@@ -421,15 +432,19 @@ void CudaBackend<Input>::make_delivery_groups() {
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
     if (k > 0 && k % cuda::kProjectionsPerLaunch == 0) delivery_groups_.emplace_back();
     cuda::DeliveryGroup<Input>& group = delivery_groups_.back();
+    const unsigned int chunk_size = plastic ? cuda::kPlasticChunk : cuda::kDeliveryChunk;
     group.views[group.count++] = cuda::DeliveryView<Input>{
         spike_list(proj.pre),
-        cuda::chunks_for(projections_[k].longest_row, cuda::kDeliveryChunk),
+        chunk_size,
+        cuda::chunks_for(projections_[k].longest_row, chunk_size),
         projections_[k].row_start.data(),
         projections_[k].targets.data(),
         membranes_[proj.post].inputs.data() +
             static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(spec_.populations[proj.post].size),
         jump_of<Input>(proj),
         plastic ? plastic->weight.data() : nullptr,
+        plastic ? plastic->y_post.data() : nullptr,
+        plastic ? plastic->y_pre.data() : nullptr,
         plastic ? plastic->constants : PlasticityConstants{}};
   }
 }
@@ -442,15 +457,8 @@ cuda::SpikeList CudaBackend<Input>::spike_list(int population) const {
 
 template <typename Input>
 cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const {
-  const ProjectionSpec& proj = spec_.projections[p.projection];
-  return cuda::PlasticView{spike_list(proj.pre),
-                           spike_list(proj.post),
-                           static_cast<int>(spec_.populations[proj.pre].size),
-                           static_cast<int>(spec_.populations[proj.post].size),
-                           cuda::chunks_for(projections_[p.projection].longest_row, cuda::kPlasticChunk),
+  return cuda::PlasticView{spike_list(spec_.projections[p.projection].post),
                            cuda::chunks_for(p.longest_column, cuda::kPlasticChunk),
-                           projections_[p.projection].row_start.data(),
-                           projections_[p.projection].targets.data(),
                            p.incoming_start.data(),
                            p.incoming_synapse.data(),
                            p.incoming_pre.data(),
@@ -484,13 +492,8 @@ void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
                   step_counts_.data(), populations, clock(), s);
   }
   for (const PlasticState& p : plastic_) {
-    const cuda::PlasticView view = plastic_view(p);
-    launch_kernel("decay_traces", blocks_for(std::max(view.n_pre, view.n_post)), kThreads, stream_,
-                  cuda::decay_traces, view);
-    launch_kernel("presynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::presynaptic_updates,
-                  view, clock(), s);
     launch_kernel("postsynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::postsynaptic_updates,
-                  view, clock(), s);
+                  plastic_view(p), clock(), s);
   }
 }
 
@@ -710,6 +713,23 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
     }
   }
   return bytes;
+}
+
+void check_gpu_support(const NetworkSpec& spec) {
+  std::vector<int> traces(spec.populations.size(), 0);
+  for (const ProjectionSpec& proj : spec.projections) {
+    if (!proj.plasticity) continue;
+    ++traces[proj.pre];
+    ++traces[proj.post];
+  }
+  for (size_t a = 0; a < traces.size(); ++a) {
+    if (traces[a] > cuda::kEligibilityTracesPerPopulation) {
+      throw RuntimeProblem("the CUDA backend keeps at most " + std::to_string(cuda::kEligibilityTracesPerPopulation) +
+                           " eligibility traces per population, and population " + spec.populations[a].name +
+                           " needs " + std::to_string(traces[a]) +
+                           " (one per plastic projection it sends or receives); use --backend cpu");
+    }
+  }
 }
 
 void check_device_memory(const NetworkSpec& spec, const BackendOptions& options) {

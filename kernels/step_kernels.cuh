@@ -80,6 +80,17 @@ struct PoissonView {
   const double* acceptance;  // r(t_n) / r_max at each step of the block
 };
 
+// The eligibility traces (book Eq. 4.1) a population's neurons carry for plastic projections, one
+// per projection it sends or receives. update_neurons decays them: from one step's postsynaptic
+// updates to the next step's delivery nothing else reads or writes them, so the CPU's decay,
+// after delivery, sees the same values.
+constexpr int kEligibilityTracesPerPopulation = 4;
+struct EligibilityTraces {
+  int count;
+  float* y[kEligibilityTracesPerPopulation];
+  float decay[kEligibilityTracesPerPopulation];
+};
+
 // One population: neurons [first, first + n) of the launch, a membrane or a Poisson population.
 template <typename Input>
 struct PopulationView {
@@ -89,6 +100,7 @@ struct PopulationView {
   MembraneView<Input> membrane;
   PoissonView source;
   SpikeSink sink;
+  EligibilityTraces eligibility;
 };
 
 // Populations updated by one launch. They travel as a kernel parameter (constant cache): read
@@ -114,35 +126,40 @@ inline unsigned int chunks_for(unsigned long long longest_row, unsigned int chun
   return static_cast<unsigned int>(longest_row > chunk ? (longest_row + chunk - 1) / chunk : 1);
 }
 
-// This thread's share of chunk `chunk` of CSR row `row` (entries start[row] .. start[row + 1]).
-template <unsigned int Chunk, typename Body>
+// This thread's share of chunk `chunk` (of `size` entries) of CSR row `row` (entries start[row] .. start[row + 1]).
+template <typename Body>
 __device__ __forceinline__ void for_each_in_chunk(const unsigned long long* start, uint32_t row,
-                                                  unsigned long long chunk, Body body) {
-  const unsigned long long begin = start[row] + chunk * Chunk;
-  const unsigned long long end = min(begin + Chunk, start[row + 1]);
+                                                  unsigned long long chunk, unsigned int size, Body body) {
+  const unsigned long long begin = start[row] + chunk * size;
+  const unsigned long long end = min(begin + size, start[row + 1]);
   for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) body(t);
 }
 
-// This block's chunks of the rows of a step's spikes (grid-stride), `chunks` to a row.
-template <unsigned int Chunk, typename Body>
+// This block's chunks of the rows of a step's spikes (grid-stride), `chunks` of `size` entries to a row.
+template <typename Body>
 __device__ __forceinline__ void for_each_chunk_of_spiking_rows(const SpikeList& list, int parity,
                                                                const unsigned long long* start, unsigned int chunks,
-                                                               Body body) {
+                                                               unsigned int size, Body body) {
   const unsigned long long items = static_cast<unsigned long long>(list.size(parity)) * chunks;
   for (unsigned long long item = blockIdx.x; item < items; item += gridDim.x) {
-    for_each_in_chunk<Chunk>(start, list.of(parity)[item / chunks], item % chunks, body);
+    for_each_in_chunk(start, list.of(parity)[item / chunks], item % chunks, size, body);
   }
 }
 
 template <typename Input>
 struct DeliveryView {
   SpikeList pre;
-  unsigned int chunks;  // per spiking row: chunks_for(the longest row, kDeliveryChunk)
+  unsigned int chunk_size;  // kDeliveryChunk, or kPlasticChunk for a plastic projection
+  unsigned int chunks;      // per spiking row: chunks_for(the longest row, chunk_size)
   const unsigned long long* row_start;
   const uint32_t* targets;
   Input* input;
-  Input jump;            // a static projection's J / tau_syn
-  const float* weights;  // a plastic projection's per-synapse J instead, or null
+  Input jump;  // a static projection's J / tau_syn
+  // A plastic projection (null pointers otherwise): per-synapse weights J instead of the jump,
+  // updated by the presynaptic rule as their spikes are delivered, and its eligibility traces.
+  float* weights;
+  const float* y_post;
+  float* y_pre;
   PlasticityConstants plasticity;
 };
 
@@ -163,18 +180,15 @@ __device__ __forceinline__ float plastic_jump(float J, const PlasticityConstants
   return static_cast<float>(static_cast<double>(J) * (c.fixed_scale * (1.0 / 4294967296.0)));
 }
 
-// A plastic projection: its rows, the postsynaptic-major index, weights and eligibility traces.
+// A plastic projection's postsynaptic side: its postsynaptic-major index, weights and traces.
 struct PlasticView {
-  SpikeList pre, post;
-  int n_pre, n_post;
-  unsigned int row_chunks, column_chunks;  // chunks_for(the longest row, and column, kPlasticChunk)
-  const unsigned long long* row_start;
-  const uint32_t* targets;
+  SpikeList post;
+  unsigned int column_chunks;  // chunks_for(the longest column, kPlasticChunk)
   const unsigned long long* incoming_start;
   const unsigned long long* incoming_synapse;
   const uint32_t* incoming_pre;
   float* weight;
-  float* y_pre;
+  const float* y_pre;
   float* y_post;
   PlasticityConstants c;
 };
@@ -267,6 +281,21 @@ __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSi
   p.candidates[j] = k;
 }
 
+// A step's spikes enter an eligibility trace. A spiking population's neurons appear at most once
+// in a step's list, so no two threads share a trace entry.
+__device__ __forceinline__ void add_spikes_to_trace(const SpikeList& list, int parity, float* y, float jump) {
+  for (unsigned int i = blockIdx.x * blockDim.x + threadIdx.x; i < list.size(parity); i += gridDim.x * blockDim.x) {
+    y[list.of(parity)[i]] += jump;
+  }
+}
+
+// Plasticity follows the CPU backend's order (src/cpu_backend.cpp, apply_plasticity) across the
+// step's kernels: update_neurons decays the eligibility traces; deliver_spikes updates each
+// spiking row of a plastic projection as it delivers it (presynaptic rule), then adds those
+// spikes to the presynaptic traces; postsynaptic_updates updates the columns of the postsynaptic
+// spikes, then adds them to the postsynaptic traces. Rows (columns) of different spikes are
+// disjoint, so no two threads write one weight.
+
 // One thread per neuron of a group of populations. Four blocks per SM: ptxas fits the kernel in 64
 // registers without spills (79 unbounded).
 constexpr int kNeuronThreads = 256;
@@ -280,18 +309,24 @@ static __global__ void __launch_bounds__(kNeuronThreads, 4)
   // A copy, read once: fields read through the parameter's address wait on memory each time,
   // again after every store (ncu on an H100: 96% of the time stalled on such loads).
   const PopulationView<Input> p = group.pops[a];
+  const int j = g - p.first;
   const long long step = step_of(clock, s);
   if (p.poisson) {
-    emit_poisson(p.source, p.sink, g - p.first, step, s);
+    emit_poisson(p.source, p.sink, j, step, s);
   } else {
-    update_membrane(p.membrane, p.sink, g - p.first, p.n, step, s);
+    update_membrane(p.membrane, p.sink, j, p.n, step, s);
+  }
+  // Read only now, and only where there are traces: held from the start they would spill.
+  const EligibilityTraces& eligibility = group.pops[a].eligibility;
+  for (int e = 0; e < kEligibilityTracesPerPopulation; ++e) {
+    if (e < p.eligibility.count) eligibility.y[e][j] *= eligibility.decay[e];
   }
 }
 
-// A group of projections: the step's spiking rows, cut into chunks (kDeliveryChunk), are numbered
-// across projections and dealt to the blocks (grid-stride); a chunk's targets go to the block's
-// threads. Block 0 also empties the other parity's lists for the next step. Eight blocks per SM
-// keep the most atomics in flight (ptxas: 24 registers, no spills; 46 without the bound).
+// A group of projections: the step's spiking rows, cut into chunks, are numbered across
+// projections and dealt to the blocks (grid-stride); a chunk's targets go to the block's threads.
+// Block 0 also empties the other parity's lists for the next step. Eight blocks per SM keep the
+// most atomics in flight (ptxas: no spills under the bound).
 constexpr int kDeliveryThreads = 256;
 template <typename Input>
 static __global__ void __launch_bounds__(kDeliveryThreads, 8)
@@ -316,50 +351,38 @@ static __global__ void __launch_bounds__(kDeliveryThreads, 8)
     }
     if (k < 0) break;
     const DeliveryView<Input> v = group.views[k];  // a copy, read once (see update_neurons)
-    for_each_in_chunk<kDeliveryChunk>(v.row_start, v.pre.of(parity)[local / v.chunks], local % v.chunks, [&](unsigned long long t) {
-      const Input jump = v.weights ? plastic_jump(v.weights[t], v.plasticity, Input(0)) : v.jump;
-      atomicAdd(v.input + v.targets[t], jump);
-    });
+    const uint32_t row = v.pre.of(parity)[local / v.chunks];
+    if (v.weights) {
+      for_each_in_chunk(v.row_start, row, local % v.chunks, v.chunk_size, [&](unsigned long long t) {
+        const uint32_t target = v.targets[t];
+        const float J = v.weights[t];
+        atomicAdd(v.input + target, plastic_jump(J, v.plasticity, Input(0)));
+        v.weights[t] = after_presynaptic_spike(J, v.y_post[target], v.plasticity);
+      });
+    } else {
+      for_each_in_chunk(v.row_start, row, local % v.chunks, v.chunk_size,
+                        [&](unsigned long long t) { atomicAdd(v.input + v.targets[t], v.jump); });
+    }
+  }
+  // Plastic projections' spikes enter their presynaptic traces, their rows updated; nothing here reads them.
+  for (int k = 0; k < group.count; ++k) {
+    if (group.views[k].y_pre) {
+      add_spikes_to_trace(group.views[k].pre, parity, group.views[k].y_pre, group.views[k].plasticity.trace_jump);
+    }
   }
   if (blockIdx.x == 0) {
     for (int a = threadIdx.x; a < populations; a += blockDim.x) counts[2 * a + (1 - parity)] = 0;
   }
 }
 
-// Plasticity, in the CPU backend's order (src/cpu_backend.cpp, apply_plasticity): traces decay;
-// presynaptic spikes update their rows; they enter the presynaptic traces; postsynaptic spikes
-// update their columns; they enter the postsynaptic traces. Rows (columns) of different spikes are
-// disjoint, so no two threads write one weight.
-static __global__ void decay_traces(PlasticView v) {
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (j < v.n_pre) v.y_pre[j] *= v.c.trace_decay;
-  if (j < v.n_post) v.y_post[j] *= v.c.trace_decay;
-}
-
-// A step's spikes enter a trace. A spiking population's neurons appear at most once in a step's
-// list, so no two threads share a trace entry.
-__device__ __forceinline__ void add_spikes_to_trace(const SpikeList& list, int parity, float* y, float jump) {
-  for (unsigned int i = blockIdx.x * blockDim.x + threadIdx.x; i < list.size(parity); i += gridDim.x * blockDim.x) {
-    y[list.of(parity)[i]] += jump;
-  }
-}
-
-// The rows read only the postsynaptic traces, so the presynaptic spikes enter theirs in the same launch.
-static __global__ void presynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
-  const int parity = parity_of(step_of(clock, s));
-  for_each_chunk_of_spiking_rows<kPlasticChunk>(v.pre, parity, v.row_start, v.row_chunks, [&](unsigned long long t) {
-    v.weight[t] = after_presynaptic_spike(v.weight[t], v.y_post[v.targets[t]], v.c);
-  });
-  add_spikes_to_trace(v.pre, parity, v.y_pre, v.c.trace_jump);
-}
-
 // The columns read only the presynaptic traces, so the postsynaptic spikes enter theirs in the same launch.
 static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   const int parity = parity_of(step_of(clock, s));
-  for_each_chunk_of_spiking_rows<kPlasticChunk>(v.post, parity, v.incoming_start, v.column_chunks, [&](unsigned long long m) {
-    const unsigned long long t = v.incoming_synapse[m];
-    v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
-  });
+  for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, kPlasticChunk,
+                                 [&](unsigned long long m) {
+                                   const unsigned long long t = v.incoming_synapse[m];
+                                   v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
+                                 });
   add_spikes_to_trace(v.post, parity, v.y_post, v.c.trace_jump);
 }
 

@@ -68,7 +68,10 @@ std::string device_description([[maybe_unused]] const std::string& name) {
 void require_runnable(const std::string& name, const NetworkSpec& spec, [[maybe_unused]] const BackendOptions& options) {
   check_host_memory(spec, projections_built_on_host(name, spec));
 #if defined(EISIM_WITH_CUDA)
-  if (name == "cuda") check_device_memory(spec, options);
+  if (name == "cuda") {
+    check_gpu_support(spec);
+    check_device_memory(spec, options);
+  }
 #endif
 }
 

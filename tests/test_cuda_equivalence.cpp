@@ -154,6 +154,18 @@ TEST_F(CudaVsCpu, WeightRecordingsSampleTheSameExistingSynapses) {
   }
 }
 
+TEST_F(CudaVsCpu, APopulationWithTooManyPlasticProjectionsIsRefusedBeforeAnyWork) {
+  NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"), {"N=1000"});
+  for (int copies = 0; copies < 4; ++copies) spec.projections.push_back(spec.projections[1]);  // five plastic I->E
+  EXPECT_NO_THROW(require_runnable("cpu", spec, BackendOptions{}));
+  try {
+    require_runnable("cuda", spec, BackendOptions{});
+    ADD_FAILURE() << "five plastic projections onto E were accepted";
+  } catch (const RuntimeProblem& e) {
+    EXPECT_NE(std::string(e.what()).find("population E needs 5"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {
   const NetworkSpec spec =
       load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"T=3000"});
