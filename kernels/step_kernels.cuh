@@ -103,8 +103,8 @@ struct PopulationView {
   EligibilityTraces eligibility;
 };
 
-// Populations updated by one launch. They travel as a kernel parameter (constant cache): read
-// through a pointer to device memory, every field was a dependent load, repeated after each store.
+// Populations updated by one launch, as a kernel parameter; each thread copies its population's
+// view once (see update_neurons).
 constexpr int kPopulationsPerLaunch = 8;
 template <typename Input>
 struct PopulationGroup {
