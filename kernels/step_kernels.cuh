@@ -1,12 +1,13 @@
 // The per-step kernels of the CUDA backend. They implement exactly what src/cpu_backend.cpp does,
 // through the same model_math.hpp functions; views are trivially copyable structs of pointers.
 //
-// A step is two launches (plus plasticity and weight recording where configured): one thread per
-// neuron of every population (a launch per kPopulationsPerLaunch of them), then the delivery of
-// every projection. Each kernel gets the step's
-// position s in its block as an argument and the block's first step from device memory, so a
-// block of steps is captured once as a CUDA graph and replayed. Spike lists are double-buffered
-// by the parity of the step: step n's list is delivered while step n+1 fills the other one.
+// A step is two launches (plus the postsynaptic updates of each plastic projection, and weight
+// recording where configured): one thread per neuron of every population, then the delivery of
+// every projection (a launch per kPopulationsPerLaunch populations or kProjectionsPerLaunch
+// projections). Each kernel gets the step's position s in its block as an argument and the
+// block's first step from device memory, so a block of steps is captured once as a CUDA graph and
+// replayed. Spike lists are double-buffered by the parity of the step: step n's list is delivered
+// while step n+1 fills the other one.
 //
 // Kernels are launched through kernel_launch.hpp, so tests/emulated_gpu can also run them as host code.
 #pragma once
