@@ -54,11 +54,11 @@ c["recording"] = {"spikes": []}
 json.dump(c, open("/tmp/balanced_unrecorded.json", "w"))
 EOF
 
-# Static: 2 kernels a step; plastic: 5. Skip the first 50 ms (the initial transient).
+# Static: 2 kernels a step; plastic: 3. Skip the first 50 ms (the initial transient).
 profile n1e6_fast 1000 60 configs/balanced_eif.json 1000000 0.001 fast
 profile n1e5_fast 1000 60 configs/balanced_eif.json 100000 0.1 fast
 profile n1e5_det 1000 60 configs/balanced_eif.json 100000 0.1 deterministic
-profile plastic_n1e5_fast 2500 100 configs/plasticity_eif.json 100000 0.1 fast
+profile plastic_n1e5_fast 1500 60 configs/plasticity_eif.json 100000 0.1 fast
 # What recording costs (bench/device_check.sh times the recorded runs).
 wall n1e6_fast_unrecorded /tmp/balanced_unrecorded.json 1000000 0.001 fast
 wall n1e5_fast_unrecorded /tmp/balanced_unrecorded.json 100000 0.1 fast
