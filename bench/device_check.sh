@@ -7,6 +7,8 @@
 # Before the run, on a machine with the packages: tools/gather_deps.sh deps  (carried along).
 # If build-device/ holds binaries built elsewhere for sm_90, they stand in should the build here fail;
 # DEVICE_CHECK_PREBUILT=1 uses them without building (it saves a lease a minute and a half).
+# DEVICE_CHECK_COMPARE='NAME=EISIM ...' times those binaries (older commits) against this one on the
+# plasticity target, in turn on the same card (bench/compare_binaries.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d deps/nlohmann ] || [ ! -d deps/Eigen ] || [ ! -d deps/googletest ]; then
@@ -95,8 +97,15 @@ bench configs/balanced_eif.json 1000000 0.001 fast
 # Plasticity's own cost: with eta = 0 the rates stay the static network's, and every plastic kernel runs.
 suffix=_eta0 bench configs/plasticity_eif.json 100000 0.1 fast "${plastic[@]}" --set eta=0
 
+echo "== the same benchmarks with other binaries, in turn (DEVICE_CHECK_COMPARE='NAME=EISIM ...')"
+if [ -n "${DEVICE_CHECK_COMPARE:-}" ]; then
+  # shellcheck disable=SC2086  # a list of NAME=EISIM words
+  timed 150 python3 bench/compare_binaries.py $DEVICE_CHECK_COMPARE this="$eisim" --out "$logs/compare.json" \
+    > "$logs/compare.txt" 2>&1 || note "comparison: exit $?: $(tail -2 "$logs/compare.txt" | tr '\n' ' ')"
+fi
+
 echo "== compute-sanitizer on the GPU tests"
-spiking_subset='CudaVsCpu.Recordings*:CudaVsCpu.RowsLonger*:CudaVsCpu.PlasticRows*:CudaVsCpu.ManyPopulations*:CudaVsCpu.WeightRecordings*:Backends/SingleNeuron.*/cuda'
+spiking_subset='CudaVsCpu.Recordings*:CudaVsCpu.RowsLonger*:CudaVsCpu.PlasticRows*:CudaVsCpu.Many*:CudaVsCpu.WeightRecordings*:Backends/SingleNeuron.*/cuda'
 sanitize memcheck gpu_tests "$tests" --gtest_filter="$spiking_subset${DEVICE_CHECK_SANITIZE_RATE_MODELS:+:RateModelsOnGpu.*}"
 sanitize racecheck deterministic_mode "${small_run[@]}" --mode deterministic
 
@@ -118,6 +127,6 @@ fi
 
 echo "== summary"
 cat "$status_file"
-cat "$logs/rnn_benchmark.txt" 2>/dev/null
+cat "$logs/rnn_benchmark.txt" "$logs/compare.txt" 2>/dev/null
 python3 bench/summarize.py "$logs"/bench_*.json --out "$logs/gpu_benchmark.json"
 exit $tests_status

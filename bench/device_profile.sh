@@ -54,11 +54,13 @@ c["recording"] = {"spikes": []}
 json.dump(c, open("/tmp/balanced_unrecorded.json", "w"))
 EOF
 
-# Static: 2 kernels a step; plastic: 3. Skip the first 50 ms (the initial transient).
+# Two kernels a step, plastic or not (plus one a 100-step block where plastic). Skip the first 50 ms
+# (the initial transient).
 profile n1e6_fast 1000 60 configs/balanced_eif.json 1000000 0.001 fast
 profile n1e5_fast 1000 60 configs/balanced_eif.json 100000 0.1 fast
 profile n1e5_det 1000 60 configs/balanced_eif.json 100000 0.1 deterministic
-profile plastic_n1e5_fast 1500 60 configs/plasticity_eif.json 100000 0.1 fast
+profile plastic_n1e5_fast 1000 60 configs/plasticity_eif.json 100000 0.1 fast
+profile plastic_eta0_n1e5_fast 1000 60 configs/plasticity_eif.json 100000 0.1 fast --set eta=0
 # What recording costs (bench/device_check.sh times the recorded runs).
 wall n1e6_fast_unrecorded /tmp/balanced_unrecorded.json 1000000 0.001 fast
 wall n1e5_fast_unrecorded /tmp/balanced_unrecorded.json 100000 0.1 fast

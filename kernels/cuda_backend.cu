@@ -1,6 +1,7 @@
 // The CUDA backend. Per step: one kernel updates every neuron (currents, traces, V, threshold,
-// Poisson spikes), one delivers every projection's spikes through its CSR rows; plasticity and
-// weight recording add theirs. A block of steps is captured once as a CUDA graph and replayed.
+// Poisson spikes) and applies the previous step's postsynaptic plasticity, one delivers every
+// projection's spikes through its CSR rows (and applies the presynaptic plasticity); weight
+// recording adds its own. A block of steps is captured once as a CUDA graph and replayed.
 // What a block records goes to one of two record sets, so the host reads one block (and the run
 // loop handles it) while the GPU runs the next; the block's spikes are sorted on the GPU into the
 // CPU backend's order before they are copied.
@@ -128,7 +129,9 @@ class CudaBackend final : public Backend {
   struct PlasticState {
     int projection;
     PlasticityConstants constants;
-    DeviceBuffer<float> weight, y_pre, y_post;
+    DeviceBuffer<float> weight;
+    // Eligibility traces (cuda::EligibilityTraces): two buffers each, and the postsynaptic ones decayed.
+    DeviceBuffer<float> y_pre, y_post, y_post_decayed;
     DeviceBuffer<unsigned long long> incoming_start, incoming_synapse;
     DeviceBuffer<uint32_t> incoming_pre;
     unsigned long long longest_column = 0;
@@ -151,10 +154,11 @@ class CudaBackend final : public Backend {
   void make_record_set(RecordSet& set);
   void make_population_groups(RecordSet& set);
   void make_delivery_groups();
+  void make_postsynaptic_groups(int sms);
   ProjectionState build_on_device(size_t k);
   void index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p);
 
-  void enqueue_step(int s, const RecordSet& set);
+  void enqueue_step(int s, int64_t count, const RecordSet& set);
   cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
   void upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set);
   void read_block(const RecordSet& set, BlockOutput& out);
@@ -179,6 +183,7 @@ class CudaBackend final : public Backend {
   DeviceBuffer<unsigned int> overflow_;
   DeviceBuffer<cuda::BlockClock> clock_;
   std::vector<cuda::DeliveryGroup<Input>> delivery_groups_;  // kernel parameters of deliver_spikes
+  std::vector<cuda::PostsynapticGroup> postsynaptic_groups_;  // and of update_neurons
   PinnedBuffer<unsigned long long> host_spike_counts_;
   DeviceBuffer<unsigned long long> sort_alternate_;  // the radix sort's second buffer, grown as needed
   DeviceBuffer<unsigned char> sort_scratch_;
@@ -254,8 +259,9 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     const int n_post = static_cast<int>(spec.populations[proj.post].size);
     PlasticState p{static_cast<int>(k), plasticity_constants(proj, dt),
                    DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
-                   DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(n_pre), 0.0f)),
-                   DeviceBuffer<float>(std::vector<float>(static_cast<size_t>(n_post), 0.0f)),
+                   DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_pre), 0.0f)),
+                   DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_post), 0.0f)),
+                   DeviceBuffer<float>(static_cast<size_t>(n_post)),  // written before it is read
                    {}, {}, {}};  // the index, made next
     index_columns(projections_[k], n_pre, n_post, p);
     plastic_.push_back(std::move(p));
@@ -285,6 +291,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
   delivery_blocks_ = 8 * sms;
   make_delivery_groups();
+  make_postsynaptic_groups(sms);
   for (RecordSet& set : sets_) make_record_set(set);
   // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
   cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
@@ -412,10 +419,13 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
     }
     for (const PlasticState& plastic : plastic_) {  // its eligibility traces (check_gpu_support bounds their number)
       const ProjectionSpec& proj = spec_.projections[plastic.projection];
-      for (const auto& [side, y] : {std::pair{proj.pre, plastic.y_pre.data()}, std::pair{proj.post, plastic.y_post.data()}}) {
-        if (side != static_cast<int>(a)) continue;
-        v.eligibility.y[v.eligibility.count] = y;
-        v.eligibility.decay[v.eligibility.count++] = plastic.constants.trace_decay;
+      for (const bool post : {false, true}) {
+        if ((post ? proj.post : proj.pre) != static_cast<int>(a)) continue;
+        const int e = v.eligibility.count++;
+        v.eligibility.y[e] = post ? plastic.y_post.data() : plastic.y_pre.data();
+        v.eligibility.decayed[e] = post ? plastic.y_post_decayed.data() : nullptr;
+        v.eligibility.decay[e] = plastic.constants.trace_decay;
+        v.eligibility.jump[e] = plastic.constants.trace_jump;
       }
     }
     group.pops[group.count++] = v;
@@ -443,9 +453,20 @@ void CudaBackend<Input>::make_delivery_groups() {
             static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(spec_.populations[proj.post].size),
         jump_of<Input>(proj),
         plastic ? plastic->weight.data() : nullptr,
-        plastic ? plastic->y_post.data() : nullptr,
-        plastic ? plastic->y_pre.data() : nullptr,
+        plastic ? plastic->y_post_decayed.data() : nullptr,
         plastic ? plastic->constants : PlasticityConstants{}};
+  }
+}
+
+// The plastic projections' columns, in groups, each riding along with one update_neurons launch.
+template <typename Input>
+void CudaBackend<Input>::make_postsynaptic_groups(int sms) {
+  for (size_t k = 0; k < plastic_.size(); ++k) {
+    if (k % cuda::kPlasticPerLaunch == 0) {
+      postsynaptic_groups_.push_back(cuda::PostsynapticGroup{{}, 0, cuda::kPostsynapticBlocksPerSm * sms});
+    }
+    cuda::PostsynapticGroup& group = postsynaptic_groups_.back();
+    group.views[group.count++] = plastic_view(plastic_[k]);
   }
 }
 
@@ -464,13 +485,28 @@ cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const 
                            p.incoming_pre.data(),
                            p.weight.data(),
                            p.y_pre.data(),
-                           p.y_post.data(),
+                           static_cast<int>(spec_.populations[spec_.projections[p.projection].pre].size),
                            p.constants};
 }
 
+// Step s of a block of `count` steps. Weight recording reads the weights at t_n, as the CPU
+// records them: after the previous step's postsynaptic updates, before this step's presynaptic ones.
 template <typename Input>
-void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
-  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {  // the weights at t_n, as the CPU records them
+void CudaBackend<Input>::enqueue_step(int s, int64_t count, const RecordSet& set) {
+  const size_t update_launches = std::max(set.population_groups.size(), postsynaptic_groups_.size());
+  for (size_t i = 0; i < update_launches; ++i) {
+    const cuda::PopulationGroup<Input> group = i < set.population_groups.size() ? set.population_groups[i]
+                                                                                : cuda::PopulationGroup<Input>{};
+    // At a block's first step the previous step's postsynaptic updates have run: they ended the block before.
+    const cuda::PostsynapticGroup columns =
+        s > 0 && i < postsynaptic_groups_.size() ? postsynaptic_groups_[i] : cuda::PostsynapticGroup{};
+    const unsigned int blocks = columns.blocks + (group.neurons + cuda::kNeuronThreads - 1) / cuda::kNeuronThreads;
+    if (blocks > 0) {
+      launch_kernel("update_neurons", blocks, cuda::kNeuronThreads, stream_, cuda::update_neurons<Input>, group, columns,
+                    clock(), s);
+    }
+  }
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
     const WeightRecordingSpec& w = spec_.recording.weights[r];
     // Blocks start at multiples of block_steps, so only these positions can hold a multiple of every_steps.
     if (s % std::gcd(options_.block_steps, w.every_steps) != 0) continue;
@@ -481,26 +517,22 @@ void CudaBackend<Input>::enqueue_step(int s, const RecordSet& set) {
     launch_kernel("record_weights", kRecordBlocks, kThreads, stream_, cuda::record_weights, view, clock(), s);
   }
   const int populations = static_cast<int>(spec_.populations.size());
-  for (const cuda::PopulationGroup<Input>& group : set.population_groups) {
-    if (group.neurons > 0) {
-      launch_kernel("update_neurons", (group.neurons + cuda::kNeuronThreads - 1) / cuda::kNeuronThreads,
-                    cuda::kNeuronThreads, stream_, cuda::update_neurons<Input>, group, clock(), s);
-    }
-  }
   for (const cuda::DeliveryGroup<Input>& group : delivery_groups_) {
     launch_kernel("deliver_spikes", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::deliver_spikes<Input>, group,
                   step_counts_.data(), populations, clock(), s);
   }
-  for (const PlasticState& p : plastic_) {
-    launch_kernel("postsynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::postsynaptic_updates,
-                  plastic_view(p), clock(), s);
+  if (s + 1 == count) {
+    for (const PlasticState& p : plastic_) {
+      launch_kernel("postsynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::postsynaptic_updates,
+                    plastic_view(p), clock(), s);
+    }
   }
 }
 
 template <typename Input>
 cudaGraphExec_t CudaBackend<Input>::capture(int64_t steps, const RecordSet& set) {
   cuda_check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
-  for (int64_t s = 0; s < steps; ++s) enqueue_step(static_cast<int>(s), set);
+  for (int64_t s = 0; s < steps; ++s) enqueue_step(static_cast<int>(s), steps, set);
   cudaGraph_t graph = nullptr;
   cuda_check(cudaStreamEndCapture(stream_, &graph), "cudaStreamEndCapture");
   cudaGraphExec_t exec = nullptr;
@@ -552,7 +584,7 @@ void CudaBackend<Input>::launch(int64_t first_step, int64_t count) {
   if (count == options_.block_steps) {
     cuda_check(cudaGraphLaunch(set.graph, stream_), "cudaGraphLaunch");
   } else {  // the last, shorter block: plain launches
-    for (int64_t s = 0; s < count; ++s) enqueue_step(static_cast<int>(s), set);
+    for (int64_t s = 0; s < count; ++s) enqueue_step(static_cast<int>(s), count, set);
   }
   cuda_check(cudaEventRecord(set.done, stream_), "cudaEventRecord");
   set.first_step = first_step;
@@ -696,7 +728,7 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
     bytes += 4.0 * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
     if (spec.projections[k].plasticity) {  // weights, postsynaptic-major index (synapse, pre), traces
       const double n_post = static_cast<double>(spec.populations[spec.projections[k].post].size);
-      bytes += (4.0 + 8.0 + 4.0) * expected_synapses(spec, k) + 8.0 * (n_post + 1.0) + 4.0 * (n_pre + n_post);
+      bytes += (4.0 + 8.0 + 4.0) * expected_synapses(spec, k) + 8.0 * (n_post + 1.0) + 8.0 * n_pre + 12.0 * n_post;
     }
   }
   const double input_bytes = options.mode == AccumulationMode::deterministic ? 8.0 : 4.0;

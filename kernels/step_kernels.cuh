@@ -1,13 +1,15 @@
 // The per-step kernels of the CUDA backend. They implement exactly what src/cpu_backend.cpp does,
 // through the same model_math.hpp functions; views are trivially copyable structs of pointers.
 //
-// A step is two launches (plus the postsynaptic updates of each plastic projection, and weight
-// recording where configured): one thread per neuron of every population, then the delivery of
-// every projection (a launch per kPopulationsPerLaunch populations or kProjectionsPerLaunch
-// projections). Each kernel gets the step's position s in its block as an argument and the
-// block's first step from device memory, so a block of steps is captured once as a CUDA graph and
-// replayed. Spike lists are double-buffered by the parity of the step: step n's list is delivered
-// while step n+1 fills the other one.
+// A step is two launches, plastic or not (plus weight recording where configured): one thread per
+// neuron of every population, whose launch also runs the previous step's postsynaptic updates in
+// blocks of its own, then the delivery of every projection (a launch per kPopulationsPerLaunch
+// populations or kProjectionsPerLaunch projections). The last step of a block runs its postsynaptic
+// updates in a launch after delivery, so a finished block leaves nothing pending. Each kernel gets
+// the step's position s in its block as an argument and the block's first step from device memory,
+// so a block of steps is captured once as a CUDA graph and replayed. Spike lists and eligibility
+// traces are double-buffered by the parity of the step: step n's are read while step n+1 fills the
+// others.
 //
 // Kernels are launched through kernel_launch.hpp, so tests/emulated_gpu can also run them as host code.
 #pragma once
@@ -82,14 +84,17 @@ struct PoissonView {
 };
 
 // The eligibility traces (book Eq. 4.1) a population's neurons carry for plastic projections, one
-// per projection it sends or receives. update_neurons decays them: from one step's postsynaptic
-// updates to the next step's delivery nothing else reads or writes them, so the CPU's decay,
-// after delivery, sees the same values.
+// per projection it sends or receives. update_neurons makes step n's from step n-1's, as the CPU
+// does: decay, then the neuron's spike. Each trace is two buffers by step parity, y[parity * n +
+// neuron], since the postsynaptic rule reads step n-1's while the same launch writes step n's; a
+// postsynaptic side also keeps step n-1's decayed, without step n's spike, for the presynaptic rule.
 constexpr int kEligibilityTracesPerPopulation = 4;
 struct EligibilityTraces {
   int count;
   float* y[kEligibilityTracesPerPopulation];
+  float* decayed[kEligibilityTracesPerPopulation];  // null on a presynaptic side
   float decay[kEligibilityTracesPerPopulation];
+  float jump[kEligibilityTracesPerPopulation];
 };
 
 // One population: neurons [first, first + n) of the launch, a membrane or a Poisson population.
@@ -113,7 +118,6 @@ struct PopulationGroup {
   int count;
   int neurons;  // in all of them
 };
-static_assert(sizeof(PopulationGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
 
 // A unit of work: up to this many entries of one spiking row, for one block. Long rows are cut
 // into several, so a step's few hundred spikes keep every SM busy. Delivery's atomics wait for no
@@ -136,13 +140,15 @@ __device__ __forceinline__ void for_each_in_chunk(const unsigned long long* star
   for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) body(t);
 }
 
-// This block's chunks of the rows of a step's spikes (grid-stride), `chunks` of `size` entries to a row.
+// Block `block` of `blocks`: its chunks of the rows of a step's spikes (block-stride), `chunks` of
+// `size` entries to a row.
 template <typename Body>
 __device__ __forceinline__ void for_each_chunk_of_spiking_rows(const SpikeList& list, int parity,
                                                                const unsigned long long* start, unsigned int chunks,
-                                                               unsigned int size, Body body) {
+                                                               unsigned int size, unsigned int block,
+                                                               unsigned int blocks, Body body) {
   const unsigned long long items = static_cast<unsigned long long>(list.size(parity)) * chunks;
-  for (unsigned long long item = blockIdx.x; item < items; item += gridDim.x) {
+  for (unsigned long long item = block; item < items; item += blocks) {
     for_each_in_chunk(start, list.of(parity)[item / chunks], item % chunks, size, body);
   }
 }
@@ -157,10 +163,9 @@ struct DeliveryView {
   Input* input;
   Input jump;  // a static projection's J / tau_syn
   // A plastic projection (null pointers otherwise): per-synapse weights J instead of the jump,
-  // updated by the presynaptic rule as their spikes are delivered, and its eligibility traces.
+  // updated by the presynaptic rule as their spikes are delivered with the postsynaptic traces.
   float* weights;
-  const float* y_post;
-  float* y_pre;
+  const float* y_post_decayed;  // see EligibilityTraces
   PlasticityConstants plasticity;
 };
 
@@ -181,7 +186,7 @@ __device__ __forceinline__ float plastic_jump(float J, const PlasticityConstants
   return static_cast<float>(static_cast<double>(J) * (c.fixed_scale * (1.0 / 4294967296.0)));
 }
 
-// A plastic projection's postsynaptic side: its postsynaptic-major index, weights and traces.
+// A plastic projection's postsynaptic side: its postsynaptic-major index, weights and presynaptic traces.
 struct PlasticView {
   SpikeList post;
   unsigned int column_chunks;  // chunks_for(the longest column, kPlasticChunk)
@@ -189,10 +194,24 @@ struct PlasticView {
   const unsigned long long* incoming_synapse;
   const uint32_t* incoming_pre;
   float* weight;
-  const float* y_pre;
-  float* y_post;
+  const float* y_pre;  // [parity * pre_n + neuron] (see EligibilityTraces)
+  int pre_n;
   PlasticityConstants c;
 };
+
+// The plastic projections whose postsynaptic updates of the previous step ride along with one
+// update_neurons launch, in blocks [0, blocks) of it (none: count 0). Those blocks go first, so
+// their chains of dependent loads start first; they take half of the four blocks an SM holds, and
+// the neurons start in the other half.
+constexpr int kPlasticPerLaunch = 4;
+constexpr unsigned int kPostsynapticBlocksPerSm = 2;
+struct PostsynapticGroup {
+  PlasticView views[kPlasticPerLaunch];
+  int count;
+  unsigned int blocks;
+};
+static_assert(sizeof(PopulationGroup<FixedInput>) + sizeof(PostsynapticGroup) <= 4000,
+              "update_neurons' parameters are limited to 4 KB");
 
 // Weight recording of one plastic projection: at sampled steps, per-thread partial sums (the host
 // adds them in order) and the sampled synapses' weights.
@@ -219,8 +238,9 @@ __device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, 
   }  // the host sees record_count > record_capacity and stops the run
 }
 
+// Returns whether the neuron spiked.
 template <typename Input>
-__device__ __forceinline__ void update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j, int n,
+__device__ __forceinline__ bool update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j, int n,
                                                 long long step, int s) {
   // Every load is issued before the first store, up to kChannelsAtOnce channels at a time: a load
   // after a store that might alias it waits for the one before, and each wait is a trip to memory.
@@ -255,14 +275,16 @@ __device__ __forceinline__ void update_membrane(const MembraneView<Input>& p, co
   }
   if (p.model == NeuronModel::leaky_integrator) {
     p.V[j] = leaky_euler(V, total, p.c);
-    return;
+    return false;
   }
   V = bound_below(p.model == NeuronModel::eif ? eif_euler(V, total, p.c) : leaky_euler(V, total, p.c), p.c);
-  if (crosses_threshold(V, p.c)) {
+  const bool spiked = crosses_threshold(V, p.c);
+  if (spiked) {
     V = p.c.V_re;
     append_spike(sink, parity_of(step), static_cast<uint32_t>(j), s);
   }
   p.V[j] = V;
+  return spiked;
 }
 
 __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSink& sink, int j, long long step, int s) {
@@ -282,28 +304,42 @@ __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSi
   p.candidates[j] = k;
 }
 
-// A step's spikes enter an eligibility trace. A spiking population's neurons appear at most once
-// in a step's list, so no two threads share a trace entry.
-__device__ __forceinline__ void add_spikes_to_trace(const SpikeList& list, int parity, float* y, float jump) {
-  for (unsigned int i = blockIdx.x * blockDim.x + threadIdx.x; i < list.size(parity); i += gridDim.x * blockDim.x) {
-    y[list.of(parity)[i]] += jump;
-  }
+// Plasticity follows the CPU backend's order (src/cpu_backend.cpp, apply_plasticity): traces
+// decay; presynaptic spikes update their rows with the postsynaptic traces (deliver_spikes, as it
+// delivers a plastic row: step n-1's traces, decayed) and enter their own trace; postsynaptic
+// spikes update their columns with the presynaptic traces (step n's, spikes included) and enter
+// theirs. update_neurons writes the traces (EligibilityTraces). Rows (columns) of different spikes
+// are disjoint, so no two threads write one weight.
+
+// Block `block` of `blocks`: its share of the columns of a plastic projection's postsynaptic spikes
+// of the step of parity `parity`.
+__device__ __forceinline__ void update_columns(const PlasticView& v, int parity, unsigned int block, unsigned int blocks) {
+  const float* y_pre = v.y_pre + static_cast<size_t>(parity) * v.pre_n;
+  for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, kPlasticChunk, block, blocks,
+                                 [&](unsigned long long m) {
+                                   const unsigned long long t = v.incoming_synapse[m];
+                                   v.weight[t] = after_postsynaptic_spike(v.weight[t], y_pre[v.incoming_pre[m]], v.c);
+                                 });
 }
 
-// Plasticity follows the CPU backend's order (src/cpu_backend.cpp, apply_plasticity) across the
-// step's kernels: update_neurons decays the eligibility traces; deliver_spikes updates each
-// spiking row of a plastic projection as it delivers it (presynaptic rule), then adds those
-// spikes to the presynaptic traces; postsynaptic_updates updates the columns of the postsynaptic
-// spikes, then adds them to the postsynaptic traces. Rows (columns) of different spikes are
-// disjoint, so no two threads write one weight.
-
-// One thread per neuron of a group of populations. Four blocks per SM: ptxas fits the kernel in 64
-// registers without spills (79 unbounded).
+// One thread per neuron of a group of populations, after the blocks that run the previous step's
+// postsynaptic updates: those touch only weights and read step n-1's presynaptic traces, which
+// nothing here writes, so they overlap the neuron update instead of taking a launch of their own.
+// Four blocks per SM: ptxas fits the kernel in 64 registers without spills (79 unbounded).
 constexpr int kNeuronThreads = 256;
 template <typename Input>
 static __global__ void __launch_bounds__(kNeuronThreads, 4)
-    update_neurons(const __grid_constant__ PopulationGroup<Input> group, const BlockClock* clock, int s) {
-  const int g = blockIdx.x * blockDim.x + threadIdx.x;
+    update_neurons(const __grid_constant__ PopulationGroup<Input> group, const __grid_constant__ PostsynapticGroup columns,
+                   const BlockClock* clock, int s) {
+  const long long step = step_of(clock, s);
+  if (blockIdx.x < columns.blocks) {
+    for (int k = 0; k < columns.count; ++k) {
+      const PlasticView v = columns.views[k];  // a copy, read once (see below)
+      update_columns(v, 1 - parity_of(step), blockIdx.x, columns.blocks);
+    }
+    return;
+  }
+  const int g = (blockIdx.x - columns.blocks) * blockDim.x + threadIdx.x;
   if (g >= group.neurons) return;
   int a = 0;
   while (a + 1 < group.count && g >= group.pops[a + 1].first) ++a;
@@ -311,16 +347,22 @@ static __global__ void __launch_bounds__(kNeuronThreads, 4)
   // again after every store (ncu on an H100: 96% of the time stalled on such loads).
   const PopulationView<Input> p = group.pops[a];
   const int j = g - p.first;
-  const long long step = step_of(clock, s);
+  bool spiked = false;
   if (p.poisson) {
-    emit_poisson(p.source, p.sink, j, step, s);
+    emit_poisson(p.source, p.sink, j, step, s);  // plasticity needs membranes on both sides: no traces
   } else {
-    update_membrane(p.membrane, p.sink, j, p.n, step, s);
+    spiked = update_membrane(p.membrane, p.sink, j, p.n, step, s);
   }
   // Read only now, and only where there are traces: held from the start they would spill.
   const EligibilityTraces& eligibility = group.pops[a].eligibility;
+  const size_t now = static_cast<size_t>(parity_of(step)) * p.n, before = static_cast<size_t>(p.n) - now;
   for (int e = 0; e < kEligibilityTracesPerPopulation; ++e) {
-    if (e < p.eligibility.count) eligibility.y[e][j] *= eligibility.decay[e];
+    if (e < p.eligibility.count) {
+      float* y = eligibility.y[e];
+      const float decayed = y[before + j] * eligibility.decay[e];
+      if (eligibility.decayed[e]) eligibility.decayed[e][j] = decayed;
+      y[now + j] = spiked ? decayed + eligibility.jump[e] : decayed;
+    }
   }
 }
 
@@ -358,17 +400,11 @@ static __global__ void __launch_bounds__(kDeliveryThreads, 8)
         const uint32_t target = v.targets[t];
         const float J = v.weights[t];
         atomicAdd(v.input + target, plastic_jump(J, v.plasticity, Input(0)));
-        v.weights[t] = after_presynaptic_spike(J, v.y_post[target], v.plasticity);
+        v.weights[t] = after_presynaptic_spike(J, v.y_post_decayed[target], v.plasticity);
       });
     } else {
       for_each_in_chunk(v.row_start, row, local % v.chunks, v.chunk_size,
                         [&](unsigned long long t) { atomicAdd(v.input + v.targets[t], v.jump); });
-    }
-  }
-  // Plastic projections' spikes enter their presynaptic traces, their rows updated; nothing here reads them.
-  for (int k = 0; k < group.count; ++k) {
-    if (group.views[k].y_pre) {
-      add_spikes_to_trace(group.views[k].pre, parity, group.views[k].y_pre, group.views[k].plasticity.trace_jump);
     }
   }
   if (blockIdx.x == 0) {
@@ -376,15 +412,9 @@ static __global__ void __launch_bounds__(kDeliveryThreads, 8)
   }
 }
 
-// The columns read only the presynaptic traces, so the postsynaptic spikes enter theirs in the same launch.
+// A block's last step: its postsynaptic updates, after its delivery.
 static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
-  const int parity = parity_of(step_of(clock, s));
-  for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, kPlasticChunk,
-                                 [&](unsigned long long m) {
-                                   const unsigned long long t = v.incoming_synapse[m];
-                                   v.weight[t] = after_postsynaptic_spike(v.weight[t], v.y_pre[v.incoming_pre[m]], v.c);
-                                 });
-  add_spikes_to_trace(v.post, parity, v.y_post, v.c.trace_jump);
+  update_columns(v, parity_of(step_of(clock, s)), blockIdx.x, gridDim.x);
 }
 
 static __global__ void record_weights(WeightRecordView v, const BlockClock* clock, int s) {
