@@ -50,6 +50,22 @@ TEST(EmulatedRuntime, InEagerModeQueuedWorkRunsAtOnce) {
   ASSERT_EQ(cudaSuccess, cudaStreamDestroy(stream));
 }
 
+__global__ void note_block_order(int* order, int* next) {
+  if (threadIdx.x == 0) order[blockIdx.x] = (*next)++;
+}
+
+TEST(EmulatedRuntime, BlocksRunLastFirstAndInEagerModeFirstFirst) {
+  // So that blocks of one launch that depend on each other's order fail in one of the two modes.
+  for (const bool eager : {false, true}) {
+    DeviceBuffer<int> order(3), next(std::vector<int>{0});
+    emulated_gpu::runtime().eager = eager;
+    launch_kernel("note_block_order", 3, 32, nullptr, note_block_order, order.data(), next.data());
+    emulated_gpu::runtime().eager = false;
+    ASSERT_EQ(cudaSuccess, cudaDeviceSynchronize());
+    EXPECT_EQ(download(order), eager ? std::vector<int>({0, 1, 2}) : std::vector<int>({2, 1, 0})) << "eager " << eager;
+  }
+}
+
 TEST(EmulatedRuntime, NewDeviceMemoryIsNotZero) {
   DeviceBuffer<int> x(4);
   EXPECT_NE(download(x), std::vector<int>(4, 0));

@@ -12,7 +12,9 @@
 //  * a copy must lie inside one allocation of the right kind (device or host);
 //  * while a stream is captured, the calls that capture forbids fail and invalidate the capture;
 //  * a launch needs at least one block and 1 to 1024 threads;
-//  * threads run in descending order, so nothing may rely on the order of atomic appends.
+//  * threads run in descending order, so nothing may rely on the order of atomic appends;
+//  * blocks run last first, and first first in eager mode, so blocks of one launch that depend on
+//    each other's order (rather than touching disjoint data) fail in one of the modes.
 // Kernels run one thread after another, so atomics are plain read-modify-writes and races between
 // threads are not found here (compute-sanitizer's racecheck on a GPU does that).
 #pragma once
@@ -292,13 +294,15 @@ inline cudaError_t fill(void* dst, int value, size_t bytes, cudaStream_t s) {
   return enqueue(s, [dst, value, bytes] { std::memset(dst, value, bytes); });
 }
 
-// Every (block, thread) of a launch, one after another, last first: whatever the kernels append
-// with atomics comes out in descending order, so the host must not rely on any order.
+// Every (block, thread) of a launch, one after another, threads last first: whatever the kernels
+// append with atomics comes out in descending order, so the host must not rely on any order.
+// Blocks run last first too, but first first in eager mode, so the tests see both orders.
 template <typename Body>
 void run_grid(dim3 grid, dim3 block, const Body& body) {
   gridDim = grid;
   blockDim = block;
-  for (unsigned int b = grid.x; b-- > 0;) {
+  for (unsigned int k = 0; k < grid.x; ++k) {
+    const unsigned int b = runtime().eager ? k : grid.x - 1 - k;
     blockIdx = dim3(b);
     for (unsigned int t = block.x; t-- > 0;) {
       threadIdx = dim3(t);
