@@ -4,12 +4,12 @@
 The static canonical network and the plastic one with eta = 0 (plasticity at the static
 network's rates), N = 10^5, p = 0.1, fast mode, 1 s simulated after 0.2 s, every spike recorded:
 the median wall seconds per simulated second of each, over ROUNDS runs taken in turn, and their
-ratio, for each binary. Older commits, built here for sm_90 and carried along:
+ratio, for each binary. Older commits (or variants), built here for sm_90; carry build-compare/:
 
   git worktree add /tmp/wt-C C
-  cmake -S /tmp/wt-C -B build-compare/C -G Ninja -DCMAKE_BUILD_TYPE=Release -DEISIM_CUDA=ON \
+  cmake -S /tmp/wt-C -B /tmp/build-C -G Ninja -DCMAKE_BUILD_TYPE=Release -DEISIM_CUDA=ON \
         -DCMAKE_CUDA_ARCHITECTURES=90 -DEISIM_DEPS_DIR=$PWD/deps
-  cmake --build build-compare/C --target eisim
+  cmake --build /tmp/build-C --target eisim && mkdir -p build-compare/C && cp /tmp/build-C/eisim build-compare/C/
 
 Usage: bench/compare_binaries.py NAME=EISIM... [--rounds 3] [--out compare.json]   (standard library only)
 """
