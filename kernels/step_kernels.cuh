@@ -140,19 +140,6 @@ __device__ __forceinline__ void for_each_in_chunk(const unsigned long long* star
   for (unsigned long long t = begin + threadIdx.x; t < end; t += blockDim.x) body(t);
 }
 
-// Block `block` of `blocks`: its chunks of the rows of a step's spikes (block-stride), `chunks` of
-// `size` entries to a row.
-template <typename Body>
-__device__ __forceinline__ void for_each_chunk_of_spiking_rows(const SpikeList& list, int parity,
-                                                               const unsigned long long* start, unsigned int chunks,
-                                                               unsigned int size, unsigned int block,
-                                                               unsigned int blocks, Body body) {
-  const unsigned long long items = static_cast<unsigned long long>(list.size(parity)) * chunks;
-  for (unsigned long long item = block; item < items; item += blocks) {
-    for_each_in_chunk(start, list.of(parity)[item / chunks], item % chunks, size, body);
-  }
-}
-
 template <typename Input>
 struct DeliveryView {
   SpikeList pre;
@@ -312,14 +299,42 @@ __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSi
 // are disjoint, so no two threads write one weight.
 
 // Block `block` of `blocks`: its share of the columns of a plastic projection's postsynaptic spikes
-// of the step of parity `parity`.
+// of the step of parity `parity`, in chunks of kPlasticChunk entries, one entry to a thread. Each
+// entry is three dependent trips to memory (column start, index, weight), so a thread takes
+// kColumnChunksAtOnce chunks at a time and issues all their loads before its first store (see
+// update_membrane). Different chunks hold different synapses, so the stores alias none of the loads.
+constexpr int kColumnChunksAtOnce = 3;  // 4 makes update_neurons spill under its 64 registers
 __device__ __forceinline__ void update_columns(const PlasticView& v, int parity, unsigned int block, unsigned int blocks) {
   const float* y_pre = v.y_pre + static_cast<size_t>(parity) * v.pre_n;
-  for_each_chunk_of_spiking_rows(v.post, parity, v.incoming_start, v.column_chunks, kPlasticChunk, block, blocks,
-                                 [&](unsigned long long m) {
-                                   const unsigned long long t = v.incoming_synapse[m];
-                                   v.weight[t] = after_postsynaptic_spike(v.weight[t], y_pre[v.incoming_pre[m]], v.c);
-                                 });
+  const uint32_t* spikes = v.post.of(parity);
+  const unsigned long long items = static_cast<unsigned long long>(v.post.size(parity)) * v.column_chunks;
+  const unsigned long long stride = static_cast<unsigned long long>(blocks) * kColumnChunksAtOnce;
+  for (unsigned long long first = block; first < items; first += stride) {
+    unsigned long long entry[kColumnChunksAtOnce], synapse[kColumnChunksAtOnce];
+    bool here[kColumnChunksAtOnce];  // whether this thread has an entry in that chunk
+    float y[kColumnChunksAtOnce], J[kColumnChunksAtOnce];
+    for (int q = 0; q < kColumnChunksAtOnce; ++q) {
+      const unsigned long long item = first + static_cast<unsigned long long>(q) * blocks;
+      here[q] = false;
+      if (item < items) {
+        const uint32_t column = spikes[item / v.column_chunks];
+        entry[q] = v.incoming_start[column] + item % v.column_chunks * kPlasticChunk + threadIdx.x;
+        here[q] = entry[q] < v.incoming_start[column + 1];
+      }
+    }
+    for (int q = 0; q < kColumnChunksAtOnce; ++q) {
+      if (here[q]) {
+        synapse[q] = v.incoming_synapse[entry[q]];
+        y[q] = y_pre[v.incoming_pre[entry[q]]];
+      }
+    }
+    for (int q = 0; q < kColumnChunksAtOnce; ++q) {
+      if (here[q]) J[q] = v.weight[synapse[q]];
+    }
+    for (int q = 0; q < kColumnChunksAtOnce; ++q) {
+      if (here[q]) v.weight[synapse[q]] = after_postsynaptic_spike(J[q], y[q], v.c);
+    }
+  }
 }
 
 // One thread per neuron of a group of populations, after the blocks that run the previous step's
@@ -413,6 +428,8 @@ static __global__ void __launch_bounds__(kDeliveryThreads, 8)
 }
 
 // A block's last step: its postsynaptic updates, after its delivery.
+static_assert(kNeuronThreads == kPlasticChunk && kDeliveryThreads == kPlasticChunk,
+              "update_columns gives each thread one entry of a chunk");
 static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clock, int s) {
   update_columns(v, parity_of(step_of(clock, s)), blockIdx.x, gridDim.x);
 }
