@@ -1,6 +1,8 @@
 // eisim command line: `eisim run CONFIG ...` simulates a network and writes its outputs;
 // `eisim compare CONFIG ...` runs it on the CPU and on another backend and compares the spikes.
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <cstdlib>
 #include <iostream>
@@ -17,6 +19,21 @@
 #include "eisim/summary.hpp"
 
 namespace {
+
+// Ctrl-C (or SIGTERM) during `eisim run` ends the run at the next block and keeps what was
+// simulated; the handler then reverts to the default, so a second Ctrl-C ends it at once.
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+extern "C" void request_stop(int) { stop_requested.store(true); }
+void stop_on_interrupt() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+constexpr int kInterruptedStatus = 130;  // the shell's status for a run ended by Ctrl-C
 
 // What both subcommands take.
 struct Common {
@@ -61,6 +78,8 @@ int run(const Common& c, const std::string& out_dir) {
   const eisim::NetworkSpec spec = c.spec();
   eisim::RunOptions options = c.options();
   options.out_dir = out_dir.empty() ? "out/" + std::filesystem::path(c.config).stem().string() : out_dir;
+  options.stop = &stop_requested;
+  stop_on_interrupt();
   const eisim::RunReport report = eisim::run_simulation(spec, options);
   const auto summary = eisim::make_summary(spec, report, c.config);
   const std::string summary_path = (std::filesystem::path(options.out_dir) / "summary.json").string();
@@ -72,6 +91,11 @@ int run(const Common& c, const std::string& out_dir) {
   }
   std::cout << summary.dump(2) << std::endl;
   if (!c.quiet) std::cerr << "wrote " << summary_path << "\n";
+  if (report.interrupted) {
+    std::cerr << "eisim: interrupted: the outputs in " << options.out_dir << " hold the first "
+              << summary["t_sim_ms"].get<double>() << " of " << spec.simulation.t_ms << " ms\n";
+    return kInterruptedStatus;
+  }
   return 0;
 }
 

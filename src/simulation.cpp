@@ -48,7 +48,8 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   if (n_steps > 0) backend->start(0, std::min(block, n_steps));
   for (int64_t first = 0; first < n_steps; first += block) {
     const int64_t count = std::min(block, n_steps - first), next = first + count;
-    if (next < n_steps) backend->start(next, std::min(block, n_steps - next));
+    const bool stopping = options.stop && options.stop->load();
+    if (next < n_steps && !stopping) backend->start(next, std::min(block, n_steps - next));
     BlockOutput out;
     out.reset(spec);
     const auto collect_start = std::chrono::steady_clock::now();
@@ -58,14 +59,20 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
     if (observer) observer(out);
     progress.update(first + count, out, seconds_since(loop_start));
     if (writer) writer->submit(std::move(out));
+    report.steps = next;
+    if (stopping) break;
   }
+  report.interrupted = report.steps < n_steps;
   report.wall_s = seconds_since(loop_start);
   progress.finish();
   if (writer) {
     writer->finish();
     report.files = writer->files();
   }
-  for (size_t a = 0; a < spec.populations.size(); ++a) report.populations.push_back(statistics.population(static_cast<int>(a)));
+  const double t_end_ms = static_cast<double>(report.steps) * spec.simulation.dt_ms;
+  for (size_t a = 0; a < spec.populations.size(); ++a) {
+    report.populations.push_back(statistics.population(static_cast<int>(a), report.interrupted ? t_end_ms : spec.simulation.t_ms));
+  }
   return report;
 }
 

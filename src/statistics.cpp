@@ -7,13 +7,17 @@ namespace eisim {
 
 SpikeStatistics::SpikeStatistics(const NetworkSpec& spec)
     : spec_(spec),
-      windows_(static_cast<int64_t>(std::floor((spec.simulation.t_ms - spec.simulation.burn_in_ms) / kFanoWindowMs +
-                                               1e-9))),
+      windows_(whole_fano_windows(spec.simulation.t_ms)),
       totals_(spec.populations.size(), 0),
       neurons_(spec.populations.size()) {
   const auto rate_windows = static_cast<size_t>(std::ceil(spec.simulation.t_ms / spec.recording.rate_window_ms - 1e-9));
   window_counts_.assign(spec.populations.size(), std::vector<uint64_t>(rate_windows, 0));
   for (size_t a = 0; a < neurons_.size(); ++a) neurons_[a].resize(static_cast<size_t>(spec.populations[a].size));
+}
+
+int64_t SpikeStatistics::whole_fano_windows(double t_end_ms) const {
+  const double after_burn_in = t_end_ms - spec_.simulation.burn_in_ms;
+  return after_burn_in > 0 ? static_cast<int64_t>(std::floor(after_burn_in / kFanoWindowMs + 1e-9)) : 0;
 }
 
 void SpikeStatistics::add(const BlockOutput& block) {
@@ -51,15 +55,17 @@ void SpikeStatistics::add(const BlockOutput& block) {
   }
 }
 
-PopulationStatistics SpikeStatistics::population(int index) const {
+PopulationStatistics SpikeStatistics::population(int index, double t_end_ms) const {
   const double n = static_cast<double>(spec_.populations[index].size);
-  const double duration_s = (spec_.simulation.t_ms - spec_.simulation.burn_in_ms) / 1000.0;
+  const double duration_s = (t_end_ms - spec_.simulation.burn_in_ms) / 1000.0;
   PopulationStatistics out;
   out.spikes = totals_[index];
 
   double counted = 0, cv_sum = 0, fano_sum = 0;
   int64_t cv_neurons = 0, fano_neurons = 0;
-  const double W = static_cast<double>(windows_);
+  // Whole Fano windows before t_end_ms; a run stopped early leaves its last window unfinished.
+  const int64_t windows = std::min(windows_, whole_fano_windows(t_end_ms));
+  const double W = static_cast<double>(windows);
   for (const Accumulators& s : neurons_[index]) {
     counted += s.counted;
     if (s.counted >= kMinSpikesForCv) {
@@ -69,19 +75,20 @@ PopulationStatistics SpikeStatistics::population(int index) const {
       cv_sum += std::sqrt(std::max(var, 0.0)) / mean;
       ++cv_neurons;
     }
-    const double sum = s.count_sum + s.window_count;
-    const double sum_sq = s.count_sum_sq + static_cast<double>(s.window_count) * s.window_count;
-    if (windows_ >= 2 && sum > 0) {
+    const uint32_t last = s.window < windows ? s.window_count : 0;
+    const double sum = s.count_sum + last;
+    const double sum_sq = s.count_sum_sq + static_cast<double>(last) * last;
+    if (windows >= 2 && sum > 0) {
       const double mean = sum / W;
       const double var = (sum_sq - W * mean * mean) / (W - 1.0);
       fano_sum += var / mean;
       ++fano_neurons;
     }
   }
-  out.rate_hz = counted / (n * duration_s);
+  out.rate_hz = duration_s > 0 ? counted / (n * duration_s) : std::nan("");
   const double window = spec_.recording.rate_window_ms;
-  for (size_t w = 0; w < window_counts_[index].size(); ++w) {
-    const double length_ms = std::min(window, spec_.simulation.t_ms - static_cast<double>(w) * window);
+  for (size_t w = 0; w < window_counts_[index].size() && static_cast<double>(w) * window < t_end_ms - 1e-9; ++w) {
+    const double length_ms = std::min(window, t_end_ms - static_cast<double>(w) * window);
     out.rate_hz_windows.push_back(static_cast<double>(window_counts_[index][w]) / (n * length_ms / 1000.0));
   }
   if (cv_neurons > 0) out.cv_isi = cv_sum / static_cast<double>(cv_neurons);

@@ -1,6 +1,7 @@
 #include "eisim/summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include "eisim/errors.hpp"
@@ -20,7 +21,12 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["mode"] = mode_name(report.mode);
   s["device"] = report.device;
   s["threads"] = report.threads;
-  s["t_sim_ms"] = spec.simulation.t_ms;
+  // What the outputs hold: all of T, or where a stopped run ended.
+  const double t_sim_ms =
+      report.interrupted ? static_cast<double>(report.steps) * spec.simulation.dt_ms : spec.simulation.t_ms;
+  s["t_sim_ms"] = t_sim_ms;
+  s["interrupted"] = report.interrupted;
+  if (report.interrupted) s["t_requested_ms"] = spec.simulation.t_ms;
   s["dt_ms"] = spec.simulation.dt_ms;
   s["burn_in_ms"] = spec.simulation.burn_in_ms;
   s["seed"] = spec.simulation.seed;
@@ -29,7 +35,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["synapses"] = report.synapses;
   s["build_s"] = report.build_s;
   s["wall_s"] = report.wall_s;
-  s["wall_s_per_simulated_s"] = report.wall_s / (spec.simulation.t_ms / 1000.0);
+  s["wall_s_per_simulated_s"] = t_sim_ms > 0 ? report.wall_s / (t_sim_ms / 1000.0) : 0.0;
   s["collect_s"] = report.collect_s;
   s["rate_window_ms"] = spec.recording.rate_window_ms;
 
@@ -40,7 +46,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
     nlohmann::ordered_json p;
     p["n"] = spec.populations[a].size;
     p["model"] = model_name(spec.populations[a].model);
-    p["rate_hz"] = stats.rate_hz;
+    p["rate_hz"] = std::isnan(stats.rate_hz) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(stats.rate_hz);
     p["cv_isi"] = optional_number(stats.cv_isi);
     p["fano"] = optional_number(stats.fano);
     p["spikes"] = stats.spikes;

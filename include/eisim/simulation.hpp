@@ -2,6 +2,7 @@
 // statistics, the progress display, an optional observer and the output writer.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -19,6 +20,9 @@ struct RunOptions {
   std::string out_dir;         // empty: write nothing
   bool show_progress = false;
   BackendOptions backend_options;  // accumulation mode, steps per backend call
+  // Checked after each block: once set, the run ends with the blocks already started, and
+  // everything up to there is written and reported (Ctrl-C on the command line).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct RunReport {
@@ -30,6 +34,8 @@ struct RunReport {
   double wall_s = 0.0;   // the simulation loop alone
   double collect_s = 0.0;  // of wall_s, inside Backend::collect: computing (CPU), or waiting for and
                            // reading back the GPU; the rest is the loop's own handling of blocks
+  int64_t steps = 0;        // simulated: all of them, unless the run was stopped
+  bool interrupted = false;  // stopped before the end (RunOptions::stop)
   uint64_t synapses = 0;
   std::vector<uint64_t> projection_synapses;  // per projection
   std::vector<PopulationStatistics> populations;

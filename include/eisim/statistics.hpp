@@ -13,10 +13,11 @@ namespace eisim {
 
 struct PopulationStatistics {
   uint64_t spikes = 0;            // all spikes, burn-in included
-  double rate_hz = 0.0;           // after burn-in, averaged over neurons
+  double rate_hz = 0.0;           // after burn-in, averaged over neurons (NaN: no time after burn-in)
   std::optional<double> cv_isi;   // mean over neurons with >= 5 spikes after burn-in
   std::optional<double> fano;     // mean over neurons of var/mean of 100 ms spike counts
   std::vector<double> rate_hz_windows;  // over consecutive windows of recording.rate_window_ms from t = 0
+                                        // (the last may be shorter), up to the end of the run
 };
 
 class SpikeStatistics {
@@ -26,7 +27,8 @@ class SpikeStatistics {
 
   explicit SpikeStatistics(const NetworkSpec& spec);
   void add(const BlockOutput& block);
-  PopulationStatistics population(int index) const;
+  // Over the run up to t_end_ms: the simulation's T, or less where the run was stopped early.
+  PopulationStatistics population(int index, double t_end_ms) const;
 
  private:
   // One neuron's accumulators together, in one cache line: each spike touches one neuron at
@@ -39,6 +41,8 @@ class SpikeStatistics {
     uint32_t counted = 0;      // spikes after burn-in
     uint32_t window_count = 0;
   };
+  int64_t whole_fano_windows(double t_end_ms) const;  // between burn-in and t_end_ms
+
   const NetworkSpec& spec_;
   int64_t windows_;  // whole Fano windows between burn-in and T
   std::vector<uint64_t> totals_;
