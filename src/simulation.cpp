@@ -69,9 +69,10 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
     writer->finish();
     report.files = writer->files();
   }
-  const double t_end_ms = static_cast<double>(report.steps) * spec.simulation.dt_ms;
+  const double t_end_ms =
+      report.interrupted ? static_cast<double>(report.steps) * spec.simulation.dt_ms : spec.simulation.t_ms;
   for (size_t a = 0; a < spec.populations.size(); ++a) {
-    report.populations.push_back(statistics.population(static_cast<int>(a), report.interrupted ? t_end_ms : spec.simulation.t_ms));
+    report.populations.push_back(statistics.population(static_cast<int>(a), t_end_ms));
   }
   return report;
 }
