@@ -64,7 +64,7 @@ PopulationStatistics SpikeStatistics::population(int index, double t_end_ms) con
   double counted = 0, cv_sum = 0, fano_sum = 0;
   int64_t cv_neurons = 0, fano_neurons = 0;
   // Whole Fano windows before t_end_ms; a run stopped early leaves its last window unfinished.
-  const int64_t windows = std::min(windows_, whole_fano_windows(t_end_ms));
+  const int64_t windows = whole_fano_windows(t_end_ms);
   const double W = static_cast<double>(windows);
   for (const Accumulators& s : neurons_[index]) {
     counted += s.counted;
