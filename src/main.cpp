@@ -22,13 +22,14 @@ namespace {
 
 // Ctrl-C (or SIGTERM) during `eisim run` ends the run at the next block and keeps what was
 // simulated; the handler then reverts to the default, so a second Ctrl-C ends it at once.
+// SA_RESTART: a write the signal lands in (the writer thread's, say) goes on rather than failing.
 std::atomic<bool> stop_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 extern "C" void request_stop(int) { stop_requested.store(true); }
 void stop_on_interrupt() {
   struct sigaction action {};
   action.sa_handler = request_stop;
-  action.sa_flags = SA_RESETHAND;
+  action.sa_flags = SA_RESETHAND | SA_RESTART;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
