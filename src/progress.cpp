@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "eisim/network.hpp"
+
 namespace eisim {
 namespace {
 constexpr double kTerminalPeriodS = 0.2;  // redraw rate on a terminal
@@ -19,6 +21,21 @@ Progress::Progress(const NetworkSpec& spec, bool enabled, std::FILE* stream)
       stream_(stream),
       spikes_since_report_(spec.populations.size(), 0),
       next_log_step_(spec.simulation.n_steps() / kLogLines) {}
+
+void Progress::building(const std::string& backend, int threads) {
+  if (!enabled_) return;
+  double synapses = 0;
+  for (size_t k = 0; k < spec_.projections.size(); ++k) synapses += expected_synapses(spec_, k);
+  std::fprintf(stream_, "building the network: %lld neurons, about %.3g synapses (%s backend, %d threads)\n",
+               static_cast<long long>(spec_.total_neurons()), synapses, backend.c_str(), threads);
+  std::fflush(stream_);
+}
+
+void Progress::built(double seconds, uint64_t synapses) {
+  if (!enabled_) return;
+  std::fprintf(stream_, "built in %.1f s: %llu synapses\n", seconds, static_cast<unsigned long long>(synapses));
+  std::fflush(stream_);
+}
 
 void Progress::update(int64_t steps_done, const BlockOutput& block, double wall_s) {
   if (!enabled_) return;

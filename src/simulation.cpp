@@ -24,6 +24,8 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   std::unique_ptr<OutputWriter> writer;
   if (!options.out_dir.empty()) writer = std::make_unique<OutputWriter>(spec, options.out_dir);
 
+  Progress progress(spec, options.show_progress);
+  progress.building(options.backend, report.threads);
   const auto build_start = std::chrono::steady_clock::now();
   const Network net = build_network(spec, report.threads, projections_built_on_host(options.backend, spec));
   std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, options.backend_options);
@@ -38,9 +40,9 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   report.device = backend->device();
   report.projection_synapses = backend->synapse_counts();
   for (uint64_t count : report.projection_synapses) report.synapses += count;
+  progress.built(report.build_s, report.synapses);
 
   SpikeStatistics statistics(spec);
-  Progress progress(spec, options.show_progress);
   const int64_t n_steps = spec.simulation.n_steps();
   const int64_t block = std::max<int64_t>(1, options.backend_options.block_steps);
   const auto loop_start = std::chrono::steady_clock::now();

@@ -291,14 +291,18 @@ TEST(Cli, ProgressInALogIsTenLinesWithRates) {
   ASSERT_EQ(std::system(command.c_str()), 0);
   std::ifstream in(log);
   std::string line;
-  int progress = 0;
+  int progress = 0, building = 0, built = 0;
   while (std::getline(in, line)) {
+    building += line.rfind("building the network: 1200 neurons, about 1.2e+05 synapses", 0) == 0;
+    built += line.rfind("built in ", 0) == 0 && line.find(" synapses") != std::string::npos;
     if (line.rfind("t = ", 0) != 0) continue;
     ++progress;
     EXPECT_NE(line.find("s per simulated s"), std::string::npos) << line;
     EXPECT_NE(line.find(" E "), std::string::npos) << line;
   }
   EXPECT_EQ(progress, 10);  // stderr is a file here, not a terminal
+  EXPECT_EQ(building, 1);  // N = 1000: E, I, X (1200) onto E and I (1000) with p = 0.1
+  EXPECT_EQ(built, 1);
   fs::remove_all(dir);
   fs::remove(log);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "eisim/backend.hpp"
@@ -14,6 +15,9 @@ namespace eisim {
 class Progress {
  public:
   Progress(const NetworkSpec& spec, bool enabled, std::FILE* stream = stderr);
+  // Before and after network construction, which takes a while at 10^9 synapses on a CPU.
+  void building(const std::string& backend, int threads);
+  void built(double seconds, uint64_t synapses);
   // After a block: steps done so far, the block's spikes, the loop's wall time so far.
   void update(int64_t steps_done, const BlockOutput& block, double wall_s);
   void finish();
