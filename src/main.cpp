@@ -94,7 +94,7 @@ int run(const Common& c, const std::string& out_dir) {
   if (!c.quiet) std::cerr << "wrote " << summary_path << "\n";
   if (report.interrupted) {
     std::cerr << "eisim: interrupted: the outputs in " << options.out_dir << " hold the first "
-              << summary["t_sim_ms"].get<double>() << " of " << spec.simulation.t_ms << " ms\n";
+              << report.t_sim_ms << " of " << spec.simulation.t_ms << " ms\n";
     return kInterruptedStatus;
   }
   return 0;

@@ -45,6 +45,7 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   SpikeStatistics statistics(spec);
   const int64_t n_steps = spec.simulation.n_steps();
   const int64_t block = std::max<int64_t>(1, options.backend_options.block_steps);
+  int64_t steps_done = 0;
   const auto loop_start = std::chrono::steady_clock::now();
   // One block ahead: the backend computes block k + 1 while block k is handled here.
   if (n_steps > 0) backend->start(0, std::min(block, n_steps));
@@ -61,20 +62,20 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
     if (observer) observer(out);
     progress.update(first + count, out, seconds_since(loop_start));
     if (writer) writer->submit(std::move(out));
-    report.steps = next;
+    steps_done = next;
     if (stopping) break;
   }
-  report.interrupted = report.steps < n_steps;
+  report.interrupted = steps_done < n_steps;
+  report.t_sim_ms =
+      report.interrupted ? static_cast<double>(steps_done) * spec.simulation.dt_ms : spec.simulation.t_ms;
   report.wall_s = seconds_since(loop_start);
   progress.finish();
   if (writer) {
     writer->finish();
     report.files = writer->files();
   }
-  const double t_end_ms =
-      report.interrupted ? static_cast<double>(report.steps) * spec.simulation.dt_ms : spec.simulation.t_ms;
   for (size_t a = 0; a < spec.populations.size(); ++a) {
-    report.populations.push_back(statistics.population(static_cast<int>(a), t_end_ms));
+    report.populations.push_back(statistics.population(static_cast<int>(a), report.t_sim_ms));
   }
   return report;
 }

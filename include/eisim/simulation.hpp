@@ -34,8 +34,8 @@ struct RunReport {
   double wall_s = 0.0;   // the simulation loop alone
   double collect_s = 0.0;  // of wall_s, inside Backend::collect: computing (CPU), or waiting for and
                            // reading back the GPU; the rest is the loop's own handling of blocks
-  int64_t steps = 0;        // simulated: all of them, unless the run was stopped
   bool interrupted = false;  // stopped before the end (RunOptions::stop)
+  double t_sim_ms = 0.0;     // the time simulated: T, or where the run was stopped
   uint64_t synapses = 0;
   std::vector<uint64_t> projection_synapses;  // per projection
   std::vector<PopulationStatistics> populations;
