@@ -6,7 +6,7 @@ Run with a Python that has brian2 installed (it is not a project dependency), e.
     /tmp/brian2env/bin/python bench/brian2_reference.py --sizes 5000 20000 --T 1000
 (brian2 2.9.0 still calls ndarray.ptp, which numpy 2.4 removed: hence the numpy pin.)
 
-The model is the canonical network of /work/shared/DESIGN.md §2, written in Brian2:
+The model is the canonical network of configs/balanced_eif.json, written in Brian2:
 E 0.8N and I 0.2N EIF neurons, X 0.2N Poisson neurons at 10 Hz (a PoissonGroup, so
 inputs are shared), Erdős–Rényi p = 0.1 for all six projections, weights
 s*[[35,-200],[120,-300]] and s*[200,150] mV·ms with s = 15/sqrt(N), exponential

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "eisim/backend.hpp"
+#include "eisim/engine/backend.hpp"
 
 namespace eisim {
 

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "cuda_device.hpp"
+#include "kernels/cuda_device.hpp"
 
 namespace eisim {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "eisim/config.hpp"
+#include "eisim/engine/config.hpp"
 #include "eisim/errors.hpp"
 
 #ifndef EISIM_SOURCE_DIR

@@ -7,9 +7,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "eisim/compare.hpp"
+#include "eisim/engine/compare.hpp"
 #include "eisim/errors.hpp"
-#include "eisim/network.hpp"
+#include "eisim/engine/network.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
@@ -19,7 +19,7 @@ using CudaVsCpu = test_support::NeedsGpu;
 
 TEST_F(CudaVsCpu, CanonicalNetworkGivesIdenticalSpikesInDeterministicMode) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
-  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = test_support::run_collecting(spec, "cuda");
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu), gpu = test_support::run_collecting(spec, BackendKind::cuda);
   EXPECT_EQ(gpu.report.backend, "cuda");
   // Its Erdős–Rényi projections were built on the GPU: the same synapses, or the spikes would differ.
   EXPECT_EQ(cpu.report.projection_synapses, gpu.report.projection_synapses);
@@ -33,7 +33,7 @@ TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
     // 12345 steps: not a whole number of 100-step blocks, so the single-step graph runs too.
     const NetworkSpec spec =
         load_network_spec(entry.path().string(), {"simulation.T=1234.5", "simulation.burn_in=0"});
-    test_support::expect_identical_runs(spec, test_support::run_collecting(spec, "cpu"), test_support::run_collecting(spec, "cuda"));
+    test_support::expect_identical_runs(spec, test_support::run_collecting(spec, BackendKind::cpu), test_support::run_collecting(spec, BackendKind::cuda));
   }
 }
 
@@ -44,8 +44,8 @@ void expect_identical_plastic_runs(const NetworkSpec& spec) {
   BlockOutput cpu_out, gpu_out;
   cpu_out.reset(spec);
   gpu_out.reset(spec);
-  auto cpu = make_backend("cpu", spec, net, BackendOptions{});
-  auto gpu = make_backend("cuda", spec, net, BackendOptions{});
+  auto cpu = make_backend(BackendKind::cpu, spec, net, BackendOptions{});
+  auto gpu = make_backend(BackendKind::cuda, spec, net, BackendOptions{});
   for (int64_t first = 0; first < spec.simulation.n_steps(); first += 100) {
     const int64_t count = std::min<int64_t>(100, spec.simulation.n_steps() - first);
     cpu->advance(first, count, cpu_out);
@@ -83,7 +83,7 @@ TEST_F(CudaVsCpu, RowsLongerThanADeliveryChunkGiveIdenticalSpikes) {
   // p = 0.6: rows of about 1900 targets, cut into two chunks of at most 1024 (kDeliveryChunk).
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"),
                                              {"N=4000", "p=0.6", "T=300", "burn_in=0"});
-  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = test_support::run_collecting(spec, "cuda");
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu), gpu = test_support::run_collecting(spec, BackendKind::cuda);
   const double mean_row = static_cast<double>(cpu.report.projection_synapses[0]) /
                           static_cast<double>(spec.populations[spec.projections[0].pre].size);
   ASSERT_GT(mean_row, 1.5 * 1024) << spec.projections[0].name;
@@ -113,7 +113,7 @@ TEST_F(CudaVsCpu, ManyPopulationsAndProjectionsTakeSeveralLaunchesAStep) {
   const NetworkSpec spec = ring_of_nine_populations();
   ASSERT_EQ(spec.populations.size(), 10u);
   ASSERT_EQ(spec.projections.size(), 18u);
-  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = test_support::run_collecting(spec, "cuda");
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu), gpu = test_support::run_collecting(spec, BackendKind::cuda);
   for (int a : {0, 4, 8}) EXPECT_GT(cpu.spikes[a].step.size(), 100u) << spec.populations[a].name << " hardly spiked: " << cpu.spikes[a].step.size();
   test_support::expect_identical_runs(spec, cpu, gpu);
 }
@@ -140,9 +140,9 @@ TEST_F(CudaVsCpu, RecordingsAreIdenticalWhateverTheBlockLength) {
   spec.recording.weights[0].every_steps = 45;
   spec.recording.traces.push_back(TraceSpec{0, {0, 7, 799}, 10});
   RunOptions options;
-  options.backend = "cuda";
+  options.backend = BackendKind::cuda;
   options.backend_options.block_steps = 97;
-  const RecordedRun cpu = test_support::run_collecting(spec, "cpu"), gpu = record_run(spec, options);
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu), gpu = record_run(spec, options);
   test_support::expect_identical_runs(spec, cpu, gpu);
   const WeightRecord &a = cpu.weights[0], &b = gpu.weights[0];
   EXPECT_EQ(a.step, b.step);
@@ -157,10 +157,10 @@ TEST_F(CudaVsCpu, WeightRecordingsSampleTheSameExistingSynapses) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
                                              {"N=1000", "T=10", "burn_in=0"});
   const int plastic = spec.recording.weights[0].projection;
-  const Network host = build_network(spec, 1), partial = build_network(spec, 1, projections_built_on_host("cuda", spec));
+  const Network host = build_network(spec, 1), partial = build_network(spec, 1, projections_built_on_host(BackendKind::cuda, spec));
   ASSERT_TRUE(partial.projections[plastic].row_start.empty());
-  const SampledSynapses a = make_backend("cpu", spec, host, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
-  const SampledSynapses b = make_backend("cuda", spec, partial, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
+  const SampledSynapses a = make_backend(BackendKind::cpu, spec, host, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
+  const SampledSynapses b = make_backend(BackendKind::cuda, spec, partial, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
   ASSERT_EQ(a.pre.size(), static_cast<size_t>(spec.recording.weights[0].sample));
   EXPECT_EQ(a.pre, b.pre);
   EXPECT_EQ(a.post, b.post);
@@ -175,9 +175,9 @@ TEST_F(CudaVsCpu, WeightRecordingsSampleTheSameExistingSynapses) {
 TEST_F(CudaVsCpu, APopulationWithTooManyPlasticProjectionsIsRefusedBeforeAnyWork) {
   NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"), {"N=1000"});
   for (int copies = 0; copies < 4; ++copies) spec.projections.push_back(spec.projections[1]);  // five plastic I->E
-  EXPECT_NO_THROW(require_runnable("cpu", spec, BackendOptions{}));
+  EXPECT_NO_THROW(require_runnable(BackendKind::cpu, spec, BackendOptions{}));
   try {
-    require_runnable("cuda", spec, BackendOptions{});
+    require_runnable(BackendKind::cuda, spec, BackendOptions{});
     ADD_FAILURE() << "five plastic projections onto E were accepted";
   } catch (const RuntimeProblem& e) {
     EXPECT_NE(std::string(e.what()).find("population E needs 5"), std::string::npos) << e.what();
@@ -187,8 +187,8 @@ TEST_F(CudaVsCpu, APopulationWithTooManyPlasticProjectionsIsRefusedBeforeAnyWork
 TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {
   const NetworkSpec spec =
       load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"T=3000"});
-  const RecordedRun cpu = test_support::run_collecting(spec, "cpu");
-  const RecordedRun gpu = test_support::run_collecting(spec, "cuda", AccumulationMode::fast);
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu);
+  const RecordedRun gpu = test_support::run_collecting(spec, BackendKind::cuda, AccumulationMode::fast);
   EXPECT_EQ(gpu.report.mode, AccumulationMode::fast);
   for (size_t p = 0; p < spec.populations.size(); ++p) {
     SCOPED_TRACE(spec.populations[p].name);
@@ -205,7 +205,7 @@ TEST_F(CudaVsCpu, CompareReportsIdenticalSpikesOrTheStatisticalDifferences) {
   const NetworkSpec spec =
       load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=2000", "T=1500", "burn_in=300"});
   RunOptions options;
-  options.backend = "cuda";
+  options.backend = BackendKind::cuda;
   const nlohmann::ordered_json deterministic = compare_backends(spec, options);
   EXPECT_EQ(deterministic["reference"], "cpu");
   EXPECT_EQ(deterministic["candidate"], "cuda");
@@ -230,7 +230,7 @@ TEST_F(CudaVsCpu, ANetworkThatWillNotFitOnTheGpuIsRefusedBeforeAnyWork) {
   const NetworkSpec spec =
       load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=100000", "p=0.001"});
   RunOptions options;
-  options.backend = "cuda";
+  options.backend = BackendKind::cuda;
   options.backend_options.block_steps = 1000000;  // spike buffers of 8 bytes * 1.2e5 neurons * 1e6 steps
   try {
     run_simulation(spec, options);

@@ -1,5 +1,5 @@
 // Accuracy and special values of the deterministic exp/log (include/eisim/detmath.hpp).
-#include "eisim/detmath.hpp"
+#include "eisim/model/detmath.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Parameter expressions: precedence against hand-computed values, and errors that say what and where.
-#include "eisim/expression.hpp"
+#include "eisim/engine/expression.hpp"
 
 #include <gtest/gtest.h>
 

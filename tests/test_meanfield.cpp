@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "eisim/fi_curve.hpp"
-#include "eisim/meanfield.hpp"
+#include "eisim/theory/fi_curve.hpp"
+#include "eisim/theory/meanfield.hpp"
 #include "test_support.hpp"
 
 namespace eisim {

@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <memory>
 
-#include "eisim/config.hpp"
-#include "eisim/meanfield.hpp"
+#include "eisim/engine/config.hpp"
+#include "eisim/theory/meanfield.hpp"
 #include "eisim/errors.hpp"
-#include "eisim/network.hpp"
+#include "eisim/engine/network.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
@@ -78,7 +78,7 @@ TEST(MeanField, CanonicalBalancedRatesAreTheBooks) {
     const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), {n});
     const auto rates = balanced_state_rates(spec);
     ASSERT_TRUE(rates);
-    EXPECT_NEAR(rates->rates_hz[0], 50.0 / 9.0, 1e-9);   // 5.56 Hz, DESIGN.md §2
+    EXPECT_NEAR(rates->rates_hz[0], 50.0 / 9.0, 1e-9);   // 5.56 Hz: -W^-1 W_x r_x (book Eq. 3.9)
     EXPECT_NEAR(rates->rates_hz[1], 125.0 / 9.0, 1e-9);  // 13.89 Hz
   }
 }
@@ -103,12 +103,12 @@ using BlockProtocol = test_support::OnEachBackend;
 TEST_P(BlockProtocol, TwoBlocksMayBeOutstandingAndComeBackInOrder) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"N=1000", "T=40", "burn_in=0"});
   const Network net = build_network(spec, 1);
-  auto overlapped = make_backend(GetParam(), spec, net, BackendOptions{});
-  auto one_by_one = make_backend(GetParam(), spec, net, BackendOptions{});
-  EXPECT_THROW(overlapped->collect(*std::make_unique<BlockOutput>()), RuntimeProblem);  // nothing started
+  auto overlapped = make_backend(parse_backend(GetParam()), spec, net, BackendOptions{});
+  auto one_by_one = make_backend(parse_backend(GetParam()), spec, net, BackendOptions{});
+  EXPECT_THROW(overlapped->collect(*std::make_unique<BlockOutput>()), InternalError);  // nothing started
   overlapped->start(0, 100);
   overlapped->start(100, 100);
-  EXPECT_THROW(overlapped->start(200, 100), RuntimeProblem);
+  EXPECT_THROW(overlapped->start(200, 100), InternalError);
   size_t spikes = 0;
   for (int64_t first : {0, 100}) {
     BlockOutput a, b;
@@ -126,7 +126,7 @@ TEST_P(BlockProtocol, TwoBlocksMayBeOutstandingAndComeBackInOrder) {
     }
   }
   EXPECT_GT(spikes, 0u) << "nothing to compare";
-  EXPECT_THROW(overlapped->collect(*std::make_unique<BlockOutput>()), RuntimeProblem);
+  EXPECT_THROW(overlapped->collect(*std::make_unique<BlockOutput>()), InternalError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BlockProtocol, ::testing::Values("cpu", "cuda"), test_support::backend_name);

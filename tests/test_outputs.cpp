@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "eisim/errors.hpp"
-#include "eisim/npy.hpp"
-#include "eisim/simulation.hpp"
-#include "eisim/summary.hpp"
+#include "eisim/engine/npy.hpp"
+#include "eisim/engine/simulation.hpp"
+#include "eisim/cli/summary.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
@@ -217,7 +217,7 @@ TEST(Cli, CtrlCEndsTheRunAndKeepsWhatWasSimulated) {
 }  // namespace
 }  // namespace eisim
 
-#include "eisim/rnn_task.hpp"
+#include "eisim/theory/rnn_task.hpp"
 
 namespace eisim {
 namespace {
@@ -249,8 +249,8 @@ TEST(RnnTask, WritesOutputTargetAndErrorOfEveryStep) {
 }  // namespace
 }  // namespace eisim
 
-#include "eisim/config.hpp"
-#include "eisim/rate_model_task.hpp"
+#include "eisim/engine/config.hpp"
+#include "eisim/theory/rate_model_task.hpp"
 
 namespace eisim {
 namespace {

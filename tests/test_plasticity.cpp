@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "eisim/backend.hpp"
-#include "eisim/config.hpp"
-#include "eisim/network.hpp"
+#include "eisim/engine/backend.hpp"
+#include "eisim/engine/config.hpp"
+#include "eisim/engine/network.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
@@ -66,7 +66,7 @@ TEST(Plasticity, EveryWeightFollowsAnIndependentReplayOfTheRule) {
       {"pre": "I", "post": "E", "p": 0.3, "weight": -20, "tau_syn": 4,
        "plasticity": {"eta": 2, "r0_hz": 10, "tau_y": 100}}]})");
   const Network net = build_network(spec, 1);
-  auto backend = make_backend("cpu", spec, net, BackendOptions{});
+  auto backend = make_backend(BackendKind::cpu, spec, net, BackendOptions{});
   BlockOutput out;
   out.reset(spec);
   backend->advance(0, spec.simulation.n_steps(), out);
@@ -149,7 +149,7 @@ TEST(Plasticity, ClippingKeepsEveryWeightAtOrBelowZero) {
   unclipped.projections[1].plasticity->clip_at_zero = false;
   for (const NetworkSpec* spec : std::vector<const NetworkSpec*>{&clipped, &unclipped}) {
     const Network net = build_network(*spec, 1);
-    auto backend = make_backend("cpu", *spec, net, BackendOptions{});
+    auto backend = make_backend(BackendKind::cpu, *spec, net, BackendOptions{});
     BlockOutput out;
     out.reset(*spec);
     backend->advance(0, spec->simulation.n_steps(), out);

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "eisim/config.hpp"
+#include "eisim/engine/config.hpp"
 #include "test_support.hpp"
 
 namespace eisim {

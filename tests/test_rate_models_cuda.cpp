@@ -3,16 +3,16 @@
 
 #include <cmath>
 
-#include "eisim/backend.hpp"
+#include "eisim/engine/backend.hpp"
 #include "eisim/errors.hpp"
-#include "eisim/config.hpp"
-#include "eisim/rate_model_task.hpp"
-#include "eisim/rate_network.hpp"
-#include "eisim/rnn.hpp"
-#include "eisim/rnn_task.hpp"
+#include "eisim/engine/config.hpp"
+#include "eisim/theory/rate_model_task.hpp"
+#include "eisim/theory/rate_network.hpp"
+#include "eisim/theory/rnn.hpp"
+#include "eisim/theory/rnn_task.hpp"
 #include "test_support.hpp"
 #if defined(EISIM_WITH_CUDA)
-#include "eisim/cuda_models.hpp"
+#include "eisim/theory/cuda_models.hpp"
 #endif
 
 namespace eisim {
@@ -61,7 +61,7 @@ TEST_F(RateModelsOnGpu, CommandLineTasksOnTheGpuAgreeWithTheCpu) {
   rates.f = RectifiedLinear{2.86 / 1000.0, 10.75};
   rates.t_ms = 300;
   const auto cpu_rates = run_rate_model(spec, rates, "");
-  rates.backend = "cuda";
+  rates.backend = BackendKind::cuda;
   const auto gpu_rates = run_rate_model(spec, rates, "");
   EXPECT_NE(gpu_rates["device"], cpu_rates["device"]);  // it did run on the GPU
   for (size_t a = 0; a < 2; ++a) {
@@ -74,7 +74,7 @@ TEST_F(RateModelsOnGpu, CommandLineTasksOnTheGpuAgreeWithTheCpu) {
   rnn.learn_from_ms = 100;
   rnn.learn_until_ms = 1000;
   const auto cpu_rnn = run_rnn_task(rnn, "");
-  rnn.backend = "cuda";
+  rnn.backend = BackendKind::cuda;
   const auto gpu_rnn = run_rnn_task(rnn, "");
   EXPECT_NE(gpu_rnn["device"], cpu_rnn["device"]);
   const double cpu_error = cpu_rnn["rms_error_while_learning"].get<double>();

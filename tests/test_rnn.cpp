@@ -1,7 +1,7 @@
 // The chaotic RNN with trained readout and feedback against the book's claims (Sec. 4.2, Eq. 4.4-4.8,
 // Exercises 4.2.2-4.2.3), with the parameters of its RNN.ipynb: N = 200, rho = 1.5, tau = 20, dt = 0.1,
 // LMS rate 0.005, target sin(2 pi t / 500).
-#include "eisim/rnn.hpp"
+#include "eisim/theory/rnn.hpp"
 
 #include <gtest/gtest.h>
 

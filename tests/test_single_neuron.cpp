@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "eisim/config.hpp"
+#include "eisim/engine/config.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
@@ -16,7 +16,7 @@ double leaky_integrator_max_error(const std::string& backend, double dt) {
     "simulation": {"dt": )" + std::to_string(dt) + R"(, "T": 50},
     "populations": [{"name": "L", "model": "leaky_integrator", "size": 1, "tau_m": 10, "E_L": -70, "V0": -70, "I_ext": 20}],
     "recording": {"traces": [{"population": "L", "neurons": [0]}]}})");
-  const auto run = test_support::run_collecting(spec, backend);
+  const auto run = test_support::run_collecting(spec, parse_backend(backend));
   const TraceRecord& trace = run.traces[0];
   EXPECT_EQ(trace.step.size(), static_cast<size_t>(std::llround(T / dt)));
   double worst = 0;
@@ -47,7 +47,7 @@ RecordedRun run_eif_with_input(const std::string& backend, double input) {
     "simulation": {"dt": 0.1, "T": 2000},
     "populations": [{"name": "N", "model": "eif", "size": 1, "tau_m": 15, "E_L": -72, "V_T": -55, "D": 2,
                      "V_th": 5, "V_re": -75, "V0": -72, "I_ext": )" + std::to_string(input) + R"(}]})");
-  return test_support::run_collecting(spec, backend);
+  return test_support::run_collecting(spec, parse_backend(backend));
 }
 
 TEST_P(SingleNeuron, EifWithInputBelowThresholdNeverSpikes) {

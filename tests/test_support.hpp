@@ -6,13 +6,13 @@
 #include <cstring>
 #include <string>
 
-#include "eisim/compare.hpp"
-#include "eisim/config.hpp"
+#include "eisim/engine/compare.hpp"
+#include "eisim/engine/config.hpp"
 #include "eisim/errors.hpp"
 
 namespace eisim::test_support {
 
-inline RecordedRun run_collecting(const NetworkSpec& spec, const std::string& backend = "cpu",
+inline RecordedRun run_collecting(const NetworkSpec& spec, BackendKind backend = BackendKind::cpu,
                                   AccumulationMode mode = AccumulationMode::deterministic) {
   RunOptions options;
   options.backend = backend;
@@ -27,7 +27,7 @@ class NeedsGpu : public ::testing::Test {
  protected:
   void SetUp() override {
     try {
-      require_backend("cuda");
+      require_backend(BackendKind::cuda);
     } catch (const RuntimeProblem& e) {
       GTEST_SKIP() << e.what();
     }
@@ -57,12 +57,12 @@ class OnEachBackend : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     try {
-      require_backend(GetParam());
+      require_backend(parse_backend(GetParam()));
     } catch (const RuntimeProblem& e) {
       GTEST_SKIP() << e.what();
     }
   }
-  RecordedRun run(const NetworkSpec& spec) const { return run_collecting(spec, GetParam()); }
+  RecordedRun run(const NetworkSpec& spec) const { return run_collecting(spec, parse_backend(GetParam())); }
 };
 
 // Names the instances ".../cpu" and ".../cuda", so a filter can pick one backend's.

@@ -8,8 +8,8 @@
 
 #include <vector>
 
-#include "../../kernels/device_buffer.hpp"
-#include "../../kernels/kernel_launch.hpp"
+#include "kernels/device_buffer.hpp"
+#include "kernels/kernel_launch.hpp"
 
 namespace eisim {
 namespace {

@@ -1,0 +1,59 @@
+// Initial state and constants that every backend derives from a NetworkSpec the same way, so
+// the backends start from identical numbers (host code; the device gets the results).
+// docs/architecture.md, "Network build and backend set-up".
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "eisim/engine/config.hpp"
+#include "eisim/model/neuron.hpp"
+#include "eisim/model/plasticity.hpp"
+#include "eisim/engine/network.hpp"
+
+namespace eisim {
+
+MembraneConstants membrane_constants(const MembraneParams& m, double dt);
+
+// V(0) of every neuron of a membrane population: U(v0_low, v0_high) from counter-based draws.
+std::vector<float> initial_potentials(const NetworkSpec& spec, int population);
+
+// First candidate spike time of every neuron of a Poisson population.
+std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population);
+
+// A Poisson population's thinning acceptance r(t_n) / r_max at each step of [first, first + count).
+std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
+double poisson_acceptance_at(const PopulationSpec& pop, double dt, int64_t step);
+
+// A membrane population's external current at each step of [first, first + count).
+std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
+float external_current_at(const PopulationSpec& pop, double dt, int64_t step);
+
+// The jump J / tau_syn of a projection's spikes, in the fixed point of model/synapse.hpp, and as a float.
+int64_t jump_fixed(const ProjectionSpec& proj);
+float jump_float(const ProjectionSpec& proj);
+
+// 1 - dt / tau_syn: one Euler step of a synaptic current's decay.
+float synaptic_decay(const ProjectionSpec& proj, double dt);
+
+// The constants of a plastic projection's rule.
+PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt);
+
+// A projection's synapses grouped by postsynaptic neuron, so that a postsynaptic spike reaches
+// its incoming synapses without scanning the matrix: synapse[start[j] .. start[j+1]) are the
+// (presynaptic-major) indices of the synapses onto neuron j, pre[...] their presynaptic neurons.
+struct PostsynapticIndex {
+  std::vector<uint64_t> start;
+  std::vector<uint64_t> synapse;
+  std::vector<uint32_t> pre;
+};
+PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post);
+
+// The synapses whose weights are sampled for recording: `count` indices evenly spaced in
+// presynaptic-major order (fewer when the projection has fewer synapses).
+std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count);
+
+// The presynaptic neuron of each of `synapses`, from a CSR structure's row starts.
+std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start, const std::vector<uint64_t>& synapses);
+
+}  // namespace eisim

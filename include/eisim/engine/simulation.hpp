@@ -1,0 +1,49 @@
+// The run loop (docs/architecture.md, "The run loop"): builds the network, steps the backend in blocks,
+// and hands each block to the statistics, the progress display, an optional observer and the writer.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eisim/engine/backend.hpp"
+#include "eisim/engine/config.hpp"
+#include "eisim/engine/statistics.hpp"
+
+namespace eisim {
+
+struct RunOptions {
+  BackendKind backend = BackendKind::cpu;
+  int threads = 1;              // for network construction
+  std::string out_dir;         // empty: write nothing
+  bool show_progress = false;
+  BackendOptions backend_options;  // accumulation mode, steps per backend call
+  // Checked after each block: once set, the run ends with the blocks already started, and
+  // everything up to there is written and reported (Ctrl-C on the command line).
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct RunReport {
+  std::string backend;
+  AccumulationMode mode = AccumulationMode::deterministic;
+  std::string device;  // what ran it, e.g. the GPU's name
+  int threads = 1;
+  double build_s = 0.0;  // network construction and backend set-up
+  double wall_s = 0.0;   // the simulation loop alone
+  double collect_s = 0.0;  // of wall_s, inside Backend::collect: computing (CPU), or waiting for and
+                           // reading back the GPU; the rest is the loop's own handling of blocks
+  bool interrupted = false;  // stopped before the end (RunOptions::stop)
+  double t_sim_ms = 0.0;     // the time simulated: T, or where the run was stopped
+  uint64_t synapses = 0;
+  std::vector<uint64_t> projection_synapses;  // per projection
+  std::vector<PopulationStatistics> populations;
+  std::vector<std::string> files;  // written into out_dir
+};
+
+using BlockObserver = std::function<void(const BlockOutput& block)>;
+
+RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer = {});
+
+}  // namespace eisim

@@ -1,0 +1,156 @@
+// The CUDA backend's state and host side (docs/architecture.md, "Backends"): the same network as the
+// CPU backend, on one NVIDIA GPU. Per step: one kernel updates every neuron (currents, traces, V,
+// threshold, Poisson spikes) and applies the previous step's postsynaptic plasticity, one delivers every
+// projection's spikes through its CSR rows (and applies the presynaptic plasticity); weight recording
+// adds its own. A block of steps is captured once as a CUDA graph and replayed. What a block records
+// goes to one of two record sets, so the host reads one block (and the run loop handles it) while the
+// GPU runs the next; the block's spikes are sorted on the GPU into the CPU backend's order before they
+// are copied. Its members are defined by part, each file mirroring one of src/cpu/: setup.cu, run.cu,
+// readback.cu (the CPU's recording.cpp); limits.cu sizes what it needs. kernels/cuda_backend.hpp is
+// its face to the engine.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "eisim/engine/backend.hpp"
+#include "kernels/cuda_device.hpp"
+#include "kernels/device_buffer.hpp"
+#include "kernels/views.cuh"
+
+namespace eisim {
+
+// Threads per block of the set-up and recording kernels.
+constexpr int kThreads = 256;
+constexpr int kRecordBlocks = 128;  // weight recording: kRecordBlocks * kThreads partial sums per sample
+
+// The recording samples (steps that are multiples of `every`) among steps [first_step, first_step + count).
+struct SampleRange {
+  int64_t first;  // sample number: its step is first * every
+  size_t count;
+};
+inline SampleRange samples_within(int64_t first_step, int64_t count, int64_t every) {
+  const int64_t first = (first_step + every - 1) / every, last = (first_step + count - 1) / every;
+  return SampleRange{first, last < first ? 0 : static_cast<size_t>(last - first + 1)};
+}
+
+inline unsigned int step_capacity(const PopulationSpec& pop) {
+  // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
+  return static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
+}
+
+template <typename Input>
+class CudaBackend final : public Backend {
+ public:
+  CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options);
+  ~CudaBackend() override;
+  BackendKind kind() const override { return BackendKind::cuda; }
+  AccumulationMode mode() const override { return options_.mode; }
+  std::string device() const override { return cuda_device_description(); }
+  std::vector<float> weights(int projection) const override;
+  std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
+  SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
+
+ protected:
+  void launch(int64_t first_step, int64_t count) override;
+  void finish(BlockOutput& out) override;
+
+ private:
+  struct MembraneState {
+    DeviceBuffer<float> V;
+    int channels = 0;              // its incoming projections
+    DeviceBuffer<float> currents;  // [channel * n + neuron]
+    DeviceBuffer<Input> inputs;    // [channel * n + neuron]
+    DeviceBuffer<float> decays;
+    DeviceBuffer<float> external;  // per step of a block
+    int trace = -1;                       // index of its TraceSpec
+    DeviceBuffer<int32_t> trace_sample;   // per step of a block: the sample it records, or -1
+    DeviceBuffer<int32_t> trace_slot;
+  };
+  struct PoissonState {
+    DeviceBuffer<double> next_candidate_ms;
+    DeviceBuffer<unsigned long long> candidates;
+    DeviceBuffer<double> acceptance;  // per step of a block
+  };
+  struct ProjectionState {
+    DeviceBuffer<unsigned long long> row_start;
+    DeviceBuffer<uint32_t> targets;
+    unsigned long long longest_row;
+  };
+  struct PlasticState {
+    int projection;
+    PlasticityConstants constants;
+    DeviceBuffer<float> weight;
+    // Eligibility traces (cuda::EligibilityTraces): two buffers each, and the postsynaptic ones decayed.
+    DeviceBuffer<float> y_pre, y_post, y_post_decayed;
+    DeviceBuffer<unsigned long long> incoming_start, incoming_synapse;
+    DeviceBuffer<uint32_t> incoming_pre;
+    unsigned long long longest_column = 0;
+  };
+  // What one block records, the graph that runs a whole block into it, and the event that says
+  // the block is done.
+  struct RecordSet {
+    std::vector<DeviceBuffer<unsigned long long>> spike_keys;  // per population: up to size * block_steps spikes
+    DeviceBuffer<unsigned long long> spike_counts;             // per population
+    std::vector<DeviceBuffer<float>> traces;           // per TraceSpec
+    std::vector<DeviceBuffer<double>> weight_sums;     // per WeightRecordingSpec: per-thread partial sums
+    std::vector<DeviceBuffer<float>> weight_samples;   // per WeightRecordingSpec
+    std::vector<cuda::PopulationGroup<Input>> population_groups;  // kernel parameters of update_neurons
+    cudaGraphExec_t graph = nullptr;
+    cudaEvent_t done = nullptr;
+    int64_t first_step = 0, count = 0;
+  };
+  cuda::SpikeList spike_list(int population) const;
+  cuda::PlasticView plastic_view(const PlasticState& p) const;
+  void make_record_set(RecordSet& set);
+  void make_population_groups(RecordSet& set);
+  void make_delivery_groups();
+  void make_postsynaptic_groups(int sms);
+  ProjectionState build_on_device(size_t k);
+  void index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p);
+
+  void enqueue_step(int s, int64_t count, const RecordSet& set);
+  cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
+  void upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set);
+  void read_block(const RecordSet& set, BlockOutput& out);
+  const unsigned long long* sort_on_device(unsigned long long* keys, size_t n);
+  cuda::SpikeSink sink(int population, const RecordSet& set) const;
+  const cuda::BlockClock* clock() const { return clock_.data(); }
+
+  const NetworkSpec& spec_;
+  BackendOptions options_;
+  cudaStream_t stream_ = nullptr;
+  cudaStream_t readback_ = nullptr;  // sorts and copies a finished block while stream_ runs the next
+  std::vector<MembraneState> membranes_;  // by population (empty for Poisson ones)
+  std::vector<PoissonState> poissons_;    // by population (empty for membrane ones)
+  std::vector<ProjectionState> projections_;
+  std::vector<PlasticState> plastic_;
+  std::vector<int> plastic_of_projection_;  // -1 for static projections
+  std::vector<DeviceBuffer<unsigned long long>> weight_samples_;  // per WeightRecordingSpec: sampled synapses
+  std::vector<int> channel_of_projection_;
+  std::vector<uint64_t> synapse_counts_;
+  std::vector<DeviceBuffer<uint32_t>> step_spikes_;     // per population: 2 * step_capacity, by step parity
+  DeviceBuffer<unsigned int> step_counts_;              // per population and parity: [2 a + parity]
+  DeviceBuffer<unsigned int> overflow_;
+  DeviceBuffer<cuda::BlockClock> clock_;
+  std::vector<cuda::DeliveryGroup<Input>> delivery_groups_;  // kernel parameters of deliver_spikes
+  std::vector<cuda::PostsynapticGroup> postsynaptic_groups_;  // and of update_neurons
+  PinnedBuffer<unsigned long long> host_spike_counts_;
+  DeviceBuffer<unsigned long long> sort_alternate_;  // the radix sort's second buffer, grown as needed
+  DeviceBuffer<unsigned char> sort_scratch_;
+  int key_bits_ = 0;  // a spike key's significant bits: 32 for the neuron, then the step in its block
+  std::array<RecordSet, 2> sets_;
+  int64_t started_ = 0, collected_ = 0;  // blocks; block b uses sets_[b % 2]
+  int delivery_blocks_ = 0;
+};
+
+// Each file that defines members of CudaBackend instantiates them for both accumulators.
+#define EISIM_FOR_EACH_INPUT(INSTANTIATE) \
+  INSTANTIATE(cuda::FixedInput)           \
+  INSTANTIATE(float)
+
+}  // namespace eisim

@@ -1,0 +1,364 @@
+// CUDA backend: its state on the GPU, built from the spec and the network (docs/architecture.md,
+// "Backends"); projections the host left empty are built here from the host's row generator, plastic
+// ones indexed by column. Mirrors src/cpu/setup.cpp.
+#include <algorithm>
+#include <utility>
+
+#include <cub/device/device_scan.cuh>
+
+#include "eisim/engine/backend_setup.hpp"
+#include "eisim/model/random.hpp"
+#include "kernels/connectivity_build.cuh"
+#include "kernels/cuda_backend.cuh"
+#include "kernels/cuda_backend.hpp"
+#include "kernels/kernel_launch.hpp"
+
+namespace eisim {
+namespace {
+
+std::vector<unsigned long long> as_ull(const std::vector<uint64_t>& values) {
+  return std::vector<unsigned long long>(values.begin(), values.end());
+}
+
+int blocks_for(int64_t n) { return static_cast<int>((n + kThreads - 1) / kThreads); }
+
+// The most entries of any row of a CSR structure, from its row starts.
+uint64_t longest_row(const std::vector<uint64_t>& start) {
+  uint64_t longest = 0;
+  for (size_t i = 0; i + 1 < start.size(); ++i) longest = std::max(longest, start[i + 1] - start[i]);
+  return longest;
+}
+
+// Exclusive sum of counts[0, n) into n + 1 starts; counts[n] must be 0, so the last start is the total.
+DeviceBuffer<unsigned long long> starts_from_counts(const DeviceBuffer<unsigned long long>& counts, size_t n,
+                                                    unsigned long long& total) {
+  DeviceBuffer<unsigned long long> start(n + 1);
+  size_t scratch_bytes = 0;
+  cuda_check(cub::DeviceScan::ExclusiveSum(nullptr, scratch_bytes, counts.data(), start.data(), n + 1), "scan size");
+  DeviceBuffer<unsigned char> scratch(std::max<size_t>(scratch_bytes, 1));
+  cuda_check(cub::DeviceScan::ExclusiveSum(scratch.data(), scratch_bytes, counts.data(), start.data(), n + 1),
+             "scan counts");
+  cuda_check(cudaMemcpy(&total, start.data() + n, sizeof total, cudaMemcpyDeviceToHost), "read the total count");
+  return start;
+}
+
+template <typename Input>
+Input jump_of(const ProjectionSpec& proj);
+template <>
+cuda::FixedInput jump_of<cuda::FixedInput>(const ProjectionSpec& proj) {
+  return static_cast<cuda::FixedInput>(jump_fixed(proj));
+}
+template <>
+float jump_of<float>(const ProjectionSpec& proj) {
+  return jump_float(proj);
+}
+
+}  // namespace
+
+template <typename Input>
+CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
+    : spec_(spec), options_(options) {
+  check_gpu_support(spec);
+  cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+  cuda_check(cudaStreamCreateWithFlags(&readback_, cudaStreamNonBlocking), "cudaStreamCreate");
+  const size_t n_pops = spec.populations.size();
+  const double dt = spec.simulation.dt_ms;
+  const int64_t block = options.block_steps;
+  membranes_.resize(n_pops);
+  poissons_.resize(n_pops);
+  for (size_t a = 0; a < n_pops; ++a) {
+    const PopulationSpec& pop = spec.populations[a];
+    const int population = static_cast<int>(a);
+    step_spikes_.emplace_back(2 * static_cast<size_t>(step_capacity(pop)));
+    if (pop.model == NeuronModel::poisson) {
+      PoissonState& p = poissons_[a];
+      p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population));
+      p.candidates = DeviceBuffer<unsigned long long>(static_cast<size_t>(pop.size));
+      p.candidates.zero();
+      p.acceptance = DeviceBuffer<double>(static_cast<size_t>(block));
+      continue;
+    }
+    MembraneState& m = membranes_[a];
+    m.V = DeviceBuffer<float>(initial_potentials(spec, population));
+    std::vector<float> decays;
+    for (int k : incoming_projections(spec, population)) decays.push_back(synaptic_decay(spec.projections[k], dt));
+    m.channels = static_cast<int>(decays.size());
+    m.currents = DeviceBuffer<float>(decays.size() * static_cast<size_t>(pop.size));
+    m.currents.zero();
+    m.inputs = DeviceBuffer<Input>(decays.size() * static_cast<size_t>(pop.size));
+    m.inputs.zero();
+    m.decays = DeviceBuffer<float>(decays);
+    m.external = DeviceBuffer<float>(static_cast<size_t>(block));
+  }
+  channel_of_projection_ = projection_channels(spec);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const Connectivity& c = net.projections[k];
+    if (c.row_start.empty()) {  // left for the GPU to build (see projections_built_on_host)
+      projections_.push_back(build_on_device(k));
+    } else {
+      projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(as_ull(c.row_start)),
+                                             DeviceBuffer<uint32_t>(c.targets), longest_row(c.row_start)});
+    }
+    synapse_counts_.push_back(projections_.back().targets.size());
+  }
+  plastic_of_projection_.assign(spec.projections.size(), -1);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec.projections[k];
+    if (!proj.plasticity) continue;
+    plastic_of_projection_[k] = static_cast<int>(plastic_.size());
+    const int n_pre = static_cast<int>(spec.populations[proj.pre].size);
+    const int n_post = static_cast<int>(spec.populations[proj.post].size);
+    PlasticState p{static_cast<int>(k), plasticity_constants(proj, dt),
+                   DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
+                   DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_pre), 0.0f)),
+                   DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_post), 0.0f)),
+                   DeviceBuffer<float>(static_cast<size_t>(n_post)),  // written before it is read
+                   {}, {}, {}};  // the index, made next
+    index_columns(projections_[k], n_pre, n_post, p);
+    plastic_.push_back(std::move(p));
+  }
+  for (const WeightRecordingSpec& w : spec.recording.weights) {
+    weight_samples_.emplace_back(as_ull(weight_sample(synapse_counts_[w.projection], w.sample)));
+  }
+  for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
+    const TraceSpec& trace = spec.recording.traces[t];
+    MembraneState& m = membranes_[trace.population];
+    std::vector<int32_t> slot(static_cast<size_t>(spec.populations[trace.population].size), -1);
+    for (size_t s = 0; s < trace.neurons.size(); ++s) slot[trace.neurons[s]] = static_cast<int32_t>(s);
+    m.trace_slot = DeviceBuffer<int32_t>(slot);
+    m.trace_sample = DeviceBuffer<int32_t>(static_cast<size_t>(block));
+    m.trace = static_cast<int>(t);
+  }
+  step_counts_ = DeviceBuffer<unsigned int>(2 * n_pops);
+  step_counts_.zero();
+  overflow_ = DeviceBuffer<unsigned int>(1);
+  overflow_.zero();
+  clock_ = DeviceBuffer<cuda::BlockClock>(1);
+  host_spike_counts_ = PinnedBuffer<unsigned long long>(n_pops);
+  key_bits_ = 33;
+  while ((int64_t{1} << (key_bits_ - 32)) < block) ++key_bits_;
+
+  int sms = 0;
+  cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
+  delivery_blocks_ = 8 * sms;
+  make_delivery_groups();
+  make_postsynaptic_groups(sms);
+  for (RecordSet& set : sets_) make_record_set(set);
+  // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
+  cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
+  for (RecordSet& set : sets_) set.graph = capture(block, set);
+}
+
+template <typename Input>
+CudaBackend<Input>::~CudaBackend() {
+  if (stream_) cudaStreamSynchronize(stream_);  // no graph is destroyed while it runs
+  for (RecordSet& set : sets_) {
+    if (set.graph) cudaGraphExecDestroy(set.graph);
+    if (set.done) cudaEventDestroy(set.done);
+  }
+  if (readback_) cudaStreamDestroy(readback_);
+  if (stream_) cudaStreamDestroy(stream_);
+}
+
+// Buffers for what one block records, and the population views that point the kernels at them.
+template <typename Input>
+void CudaBackend<Input>::make_record_set(RecordSet& set) {
+  const int64_t block = options_.block_steps;
+  for (const PopulationSpec& pop : spec_.populations) set.spike_keys.emplace_back(static_cast<size_t>(pop.size * block));
+  set.spike_counts = DeviceBuffer<unsigned long long>(spec_.populations.size());
+  for (const TraceSpec& trace : spec_.recording.traces) {
+    const size_t samples = static_cast<size_t>(block / trace.every_steps + 1);
+    set.traces.emplace_back(samples * trace.neurons.size() * (1 + membranes_[trace.population].channels));
+  }
+  for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
+    const size_t samples = static_cast<size_t>(block / spec_.recording.weights[r].every_steps + 1);
+    set.weight_sums.emplace_back(samples * kRecordBlocks * kThreads);
+    set.weight_samples.emplace_back(samples * weight_samples_[r].size());
+  }
+  make_population_groups(set);
+  cuda_check(cudaEventCreateWithFlags(&set.done, cudaEventDisableTiming), "cudaEventCreate");
+}
+
+template <typename Input>
+cuda::SpikeSink CudaBackend<Input>::sink(int population, const RecordSet& set) const {
+  return cuda::SpikeSink{spike_list(population), set.spike_keys[population].data(),
+                         set.spike_counts.data() + population, set.spike_keys[population].size(), overflow_.data()};
+}
+
+// Count, scan, fill: the host builder's rows (include/eisim/erdos_renyi.hpp), made on the device.
+template <typename Input>
+typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t k) {
+  const ProjectionSpec& proj = spec_.projections[k];
+  const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
+  const ErdosRenyiRows rows = erdos_renyi_rows(spec_.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj),
+                                               spec_.populations[proj.post].size);
+  DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_pre) + 1), longest(1);
+  counts.zero();  // the last entry stays 0, so the exclusive scan ends with the total
+  longest.zero();
+  launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, n_pre, counts.data(),
+                longest.data());
+  unsigned long long synapses = 0, longest_row = 0;
+  DeviceBuffer<unsigned long long> row_start = starts_from_counts(counts, static_cast<size_t>(n_pre), synapses);
+  cuda_check(cudaMemcpy(&longest_row, longest.data(), sizeof longest_row, cudaMemcpyDeviceToHost), "read longest row");
+  DeviceBuffer<uint32_t> targets(synapses);
+  launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, n_pre,
+                row_start.data(), targets.data());
+  cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
+  return ProjectionState{std::move(row_start), std::move(targets), longest_row};
+}
+
+// The postsynaptic-major index of a plastic projection's rows: count, scan, fill (build_kernels.cuh).
+template <typename Input>
+void CudaBackend<Input>::index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p) {
+  DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_post) + 1), longest(1);
+  counts.zero();
+  longest.zero();
+  if (n_pre > 0) {
+    launch_kernel("count_columns", n_pre, kThreads, nullptr, cuda::count_columns, rows.row_start.data(),
+                  rows.targets.data(), counts.data());
+  }
+  launch_kernel("longest_count", blocks_for(n_post), kThreads, nullptr, cuda::longest_count, counts.data(), n_post,
+                longest.data());
+  unsigned long long synapses = 0;
+  p.incoming_start = starts_from_counts(counts, static_cast<size_t>(n_post), synapses);
+  cuda_check(cudaMemcpy(&p.longest_column, longest.data(), sizeof p.longest_column, cudaMemcpyDeviceToHost),
+             "read longest column");
+  DeviceBuffer<unsigned long long> next_slot(static_cast<size_t>(n_post));
+  cuda_check(cudaMemcpy(next_slot.data(), p.incoming_start.data(), next_slot.bytes(), cudaMemcpyDeviceToDevice),
+             "copy column starts");
+  p.incoming_synapse = DeviceBuffer<unsigned long long>(synapses);
+  p.incoming_pre = DeviceBuffer<uint32_t>(synapses);
+  if (n_pre > 0) {
+    launch_kernel("fill_columns", n_pre, kThreads, nullptr, cuda::fill_columns, rows.row_start.data(),
+                  rows.targets.data(), next_slot.data(), p.incoming_synapse.data(), p.incoming_pre.data());
+  }
+  cuda_check(cudaDeviceSynchronize(), "indexing a plastic projection's columns on the GPU");
+}
+
+// The population views update_neurons reads, pointing at one record set's buffers, in groups.
+template <typename Input>
+void CudaBackend<Input>::make_population_groups(RecordSet& set) {
+  for (size_t a = 0; a < spec_.populations.size(); ++a) {
+    const PopulationSpec& pop = spec_.populations[a];
+    if (a % cuda::kPopulationsPerLaunch == 0) set.population_groups.emplace_back();
+    cuda::PopulationGroup<Input>& group = set.population_groups.back();
+    cuda::PopulationView<Input> v{};
+    v.first = group.neurons;
+    v.n = static_cast<int>(pop.size);
+    v.poisson = pop.model == NeuronModel::poisson;
+    v.sink = sink(static_cast<int>(a), set);
+    if (v.poisson) {
+      const PoissonState& p = poissons_[a];
+      v.source = cuda::PoissonView{spec_.simulation.seed, random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
+                                   spec_.simulation.dt_ms, pop.rate.max_hz() / 1000.0, p.next_candidate_ms.data(),
+                                   p.candidates.data(), p.acceptance.data()};
+    } else {
+      const MembraneState& m = membranes_[a];
+      const TraceSpec* trace = m.trace >= 0 ? &spec_.recording.traces[m.trace] : nullptr;
+      v.membrane = cuda::MembraneView<Input>{pop.model,
+                                             membrane_constants(pop.membrane, spec_.simulation.dt_ms),
+                                             m.V.data(),
+                                             m.channels,
+                                             m.currents.data(),
+                                             m.inputs.data(),
+                                             m.decays.data(),
+                                             m.external.data(),
+                                             trace ? m.trace_sample.data() : nullptr,
+                                             trace ? m.trace_slot.data() : nullptr,
+                                             trace ? static_cast<int>(trace->neurons.size()) : 0,
+                                             trace ? set.traces[m.trace].data() : nullptr};
+    }
+    for (const PlasticState& plastic : plastic_) {  // its eligibility traces (check_gpu_support bounds their number)
+      const ProjectionSpec& proj = spec_.projections[plastic.projection];
+      for (const bool post : {false, true}) {
+        if ((post ? proj.post : proj.pre) != static_cast<int>(a)) continue;
+        const int e = v.eligibility.count++;
+        v.eligibility.y[e] = post ? plastic.y_post.data() : plastic.y_pre.data();
+        v.eligibility.decayed[e] = post ? plastic.y_post_decayed.data() : nullptr;
+        v.eligibility.decay[e] = plastic.constants.trace_decay;
+        v.eligibility.jump[e] = plastic.constants.trace_jump;
+      }
+    }
+    group.pops[group.count++] = v;
+    group.neurons += v.n;
+  }
+}
+
+// The projection views deliver_spikes reads, in groups (the same for every block).
+template <typename Input>
+void CudaBackend<Input>::make_delivery_groups() {
+  delivery_groups_.emplace_back();  // at least one launch, even without projections: it empties the next step's lists
+  for (size_t k = 0; k < spec_.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec_.projections[k];
+    const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
+    if (k > 0 && k % cuda::kProjectionsPerLaunch == 0) delivery_groups_.emplace_back();
+    cuda::DeliveryGroup<Input>& group = delivery_groups_.back();
+    const unsigned int chunk_size = plastic ? cuda::kPlasticChunk : cuda::kDeliveryChunk;
+    group.views[group.count++] = cuda::DeliveryView<Input>{
+        spike_list(proj.pre),
+        chunk_size,
+        cuda::chunks_for(projections_[k].longest_row, chunk_size),
+        projections_[k].row_start.data(),
+        projections_[k].targets.data(),
+        membranes_[proj.post].inputs.data() +
+            static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(spec_.populations[proj.post].size),
+        jump_of<Input>(proj),
+        plastic ? plastic->weight.data() : nullptr,
+        plastic ? plastic->y_post_decayed.data() : nullptr,
+        plastic ? plastic->constants : PlasticityConstants{}};
+  }
+}
+
+// The plastic projections' columns, in groups, each riding along with one update_neurons launch.
+template <typename Input>
+void CudaBackend<Input>::make_postsynaptic_groups(int sms) {
+  for (size_t k = 0; k < plastic_.size(); ++k) {
+    if (k % cuda::kPlasticPerLaunch == 0) {
+      postsynaptic_groups_.push_back(cuda::PostsynapticGroup{{}, 0, cuda::kPostsynapticBlocksPerSm * sms});
+    }
+    cuda::PostsynapticGroup& group = postsynaptic_groups_.back();
+    group.views[group.count++] = plastic_view(plastic_[k]);
+  }
+}
+
+template <typename Input>
+cuda::SpikeList CudaBackend<Input>::spike_list(int population) const {
+  return cuda::SpikeList{step_spikes_[population].data(), step_counts_.data() + 2 * population,
+                         static_cast<unsigned int>(step_spikes_[population].size() / 2)};
+}
+
+template <typename Input>
+cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const {
+  return cuda::PlasticView{spike_list(spec_.projections[p.projection].post),
+                           cuda::chunks_for(p.longest_column, cuda::kPlasticChunk),
+                           p.incoming_start.data(),
+                           p.incoming_synapse.data(),
+                           p.incoming_pre.data(),
+                           p.weight.data(),
+                           p.y_pre.data(),
+                           static_cast<int>(spec_.populations[spec_.projections[p.projection].pre].size),
+                           p.constants};
+}
+
+std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Network& net, const BackendOptions& options) {
+  if (options.mode == AccumulationMode::deterministic) {
+    return std::make_unique<CudaBackend<cuda::FixedInput>>(spec, net, options);
+  }
+  return std::make_unique<CudaBackend<float>>(spec, net, options);
+}
+
+#define EISIM_INSTANTIATE_SETUP(Input)                                                                           \
+  template CudaBackend<Input>::CudaBackend(const NetworkSpec&, const Network&, const BackendOptions&);        \
+  template CudaBackend<Input>::~CudaBackend();                                                               \
+  template void CudaBackend<Input>::make_record_set(RecordSet&);                                             \
+  template cuda::SpikeSink CudaBackend<Input>::sink(int, const RecordSet&) const;                            \
+  template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t);                  \
+  template void CudaBackend<Input>::index_columns(const ProjectionState&, int, int, PlasticState&);          \
+  template void CudaBackend<Input>::make_population_groups(RecordSet&);                                      \
+  template void CudaBackend<Input>::make_delivery_groups();                                                   \
+  template void CudaBackend<Input>::make_postsynaptic_groups(int);                                            \
+  template cuda::SpikeList CudaBackend<Input>::spike_list(int) const;                                         \
+  template cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState&) const;
+EISIM_FOR_EACH_INPUT(EISIM_INSTANTIATE_SETUP)
+
+}  // namespace eisim

@@ -1,0 +1,204 @@
+// What the CUDA kernels get from the host (docs/architecture.md, "Backends"): trivially copyable views
+// of the backend's device buffers (pointers and sizes), grouped to travel as kernel parameters, and the
+// constants that size the work. kernels/setup.cu builds them; the kernels only read them.
+//
+// A step is two launches, plastic or not (plus weight recording where configured): one thread per
+// neuron of every population, whose launch also runs the previous step's postsynaptic updates in
+// blocks of its own, then the delivery of every projection (a launch per kPopulationsPerLaunch
+// populations or kProjectionsPerLaunch projections). The last step of a block runs its postsynaptic
+// updates in a launch after delivery, so a finished block leaves nothing pending. Each kernel gets
+// the step's position s in its block as an argument and the block's first step from device memory,
+// so a block of steps is captured once as a CUDA graph and replayed. Spike lists and eligibility
+// traces are double-buffered by the parity of the step: step n's are read while step n+1 fills the
+// others.
+#pragma once
+
+#include <cstdint>
+
+#include "eisim/model/neuron.hpp"
+#include "eisim/model/plasticity.hpp"
+#include "eisim/model/synapse.hpp"
+
+namespace eisim::cuda {
+
+// Threads per block of the step kernels; a plastic chunk gives each of them one entry.
+constexpr int kNeuronThreads = 256;
+constexpr int kDeliveryThreads = 256;
+
+struct BlockClock {
+  long long block_first;  // first step of the current block: per-step host inputs are indexed from it
+};
+
+__device__ __forceinline__ long long step_of(const BlockClock* clock, int s) { return clock->block_first + s; }
+__device__ __forceinline__ int parity_of(long long step) { return static_cast<int>(step & 1); }
+
+// A population's spike list of one step, double-buffered: spikes[parity * capacity + k], count[parity].
+struct SpikeList {
+  uint32_t* spikes;
+  unsigned int* count;
+  unsigned int capacity;
+
+  __device__ __forceinline__ unsigned int size(int parity) const { return min(count[parity], capacity); }
+  __device__ __forceinline__ const uint32_t* of(int parity) const { return spikes + parity * capacity; }
+};
+
+// Where a population's spikes go: this step's list (for delivery) and the block's record (for the host).
+struct SpikeSink {
+  SpikeList list;
+  unsigned long long* record_key;  // (step - block_first) << 32 | neuron, sortable: step, then neuron
+  unsigned long long* record_count;
+  unsigned long long record_capacity;
+  unsigned int* overflow;  // set when a list was too small; the host stops the run
+};
+
+// Synaptic input accumulators: 64-bit fixed point (deterministic) or float (fast).
+using FixedInput = unsigned long long;  // two's complement of the int64 fixed point, for atomicAdd
+
+__device__ __forceinline__ float channel_step(float I, float decay, FixedInput input) {
+  return synaptic_current_step(I, decay, static_cast<int64_t>(input));
+}
+__device__ __forceinline__ float channel_step(float I, float decay, float input) {
+  return synaptic_current_step(I, decay, input);
+}
+
+template <typename Input>
+struct MembraneView {
+  NeuronModel model;
+  MembraneConstants c;
+  float* V;
+  int channels;
+  float* currents;       // [channel * n + neuron]
+  Input* inputs;         // [channel * n + neuron]
+  const float* decays;   // [channel]
+  const float* external;  // I_ext at each step of the block
+  // Traces: the sample each step of the block fills (-1: none), and the slot of each neuron in the
+  // TraceSpec's list (-1: not traced); both null when the population is untraced.
+  const int32_t* trace_sample;
+  const int32_t* trace_slot;
+  int trace_neurons;
+  float* trace_buffer;  // [sample][slot][V, I_0, ..., I_{channels-1}]
+};
+
+struct PoissonView {
+  uint64_t seed;
+  uint32_t stream;
+  double dt;
+  double max_per_ms;
+  double* next_candidate_ms;
+  unsigned long long* candidates;
+  const double* acceptance;  // r(t_n) / r_max at each step of the block
+};
+
+// The eligibility traces (book Eq. 4.1) a population's neurons carry for plastic projections, one
+// per projection it sends or receives. update_neurons makes step n's from step n-1's, as the CPU
+// does: decay, then the neuron's spike. Each trace is two buffers by step parity, y[parity * n +
+// neuron], since the postsynaptic rule reads step n-1's while the same launch writes step n's; a
+// postsynaptic side also keeps step n-1's decayed, without step n's spike, for the presynaptic rule.
+constexpr int kEligibilityTracesPerPopulation = 4;
+struct EligibilityTraces {
+  int count;
+  float* y[kEligibilityTracesPerPopulation];
+  float* decayed[kEligibilityTracesPerPopulation];  // null on a presynaptic side
+  float decay[kEligibilityTracesPerPopulation];
+  float jump[kEligibilityTracesPerPopulation];
+};
+
+// One population: neurons [first, first + n) of the launch, a membrane or a Poisson population.
+template <typename Input>
+struct PopulationView {
+  int first;
+  int n;
+  bool poisson;
+  MembraneView<Input> membrane;
+  PoissonView source;
+  SpikeSink sink;
+  EligibilityTraces eligibility;
+};
+
+// Populations updated by one launch, as a kernel parameter; each thread copies its population's
+// view once (see update_neurons).
+constexpr int kPopulationsPerLaunch = 8;
+template <typename Input>
+struct PopulationGroup {
+  PopulationView<Input> pops[kPopulationsPerLaunch];
+  int count;
+  int neurons;  // in all of them
+};
+
+// A unit of work: up to this many entries of one spiking row, for one block. Long rows are cut
+// into several, so a step's few hundred spikes keep every SM busy. Delivery's atomics wait for no
+// answer, so a thread issues several back to back (global atomics run faster the more rows are in
+// flight: bench/NOTES.md); a plastic update waits for its loads, so its chunks are one block wide.
+constexpr unsigned int kDeliveryChunk = 1024;
+constexpr unsigned int kPlasticChunk = 256;
+
+// How many chunks of `chunk` entries the longest of a CSR structure's rows needs (at least 1).
+inline unsigned int chunks_for(unsigned long long longest_row, unsigned int chunk) {
+  return static_cast<unsigned int>(longest_row > chunk ? (longest_row + chunk - 1) / chunk : 1);
+}
+
+template <typename Input>
+struct DeliveryView {
+  SpikeList pre;
+  unsigned int chunk_size;  // kDeliveryChunk, or kPlasticChunk for a plastic projection
+  unsigned int chunks;      // per spiking row: chunks_for(the longest row, chunk_size)
+  const unsigned long long* row_start;
+  const uint32_t* targets;
+  Input* input;
+  Input jump;  // a static projection's J / tau_syn
+  // A plastic projection (null pointers otherwise): per-synapse weights J instead of the jump,
+  // updated by the presynaptic rule as their spikes are delivered with the postsynaptic traces.
+  float* weights;
+  const float* y_post_decayed;  // see EligibilityTraces
+  PlasticityConstants plasticity;
+};
+
+// Projections delivered by one launch, as a kernel parameter (as PopulationGroup).
+constexpr int kProjectionsPerLaunch = 8;
+template <typename Input>
+struct DeliveryGroup {
+  DeliveryView<Input> views[kProjectionsPerLaunch];
+  int count;
+};
+static_assert(sizeof(DeliveryGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
+
+// A plastic projection's postsynaptic side: its postsynaptic-major index, weights and presynaptic traces.
+struct PlasticView {
+  SpikeList post;
+  unsigned int column_chunks;  // chunks_for(the longest column, kPlasticChunk)
+  const unsigned long long* incoming_start;
+  const unsigned long long* incoming_synapse;
+  const uint32_t* incoming_pre;
+  float* weight;
+  const float* y_pre;  // [parity * pre_n + neuron] (see EligibilityTraces)
+  int pre_n;
+  PlasticityConstants c;
+};
+
+// The plastic projections whose postsynaptic updates of the previous step ride along with one
+// update_neurons launch, in blocks [0, blocks) of it (none: count 0). Those blocks go first, so
+// their chains of dependent loads start first; they take half of the four blocks an SM holds, and
+// the neurons start in the other half.
+constexpr int kPlasticPerLaunch = 4;
+constexpr unsigned int kPostsynapticBlocksPerSm = 2;
+struct PostsynapticGroup {
+  PlasticView views[kPlasticPerLaunch];
+  int count;
+  unsigned int blocks;
+};
+static_assert(sizeof(PopulationGroup<FixedInput>) + sizeof(PostsynapticGroup) <= 4000,
+              "update_neurons' parameters are limited to 4 KB");
+
+// Weight recording of one plastic projection: at sampled steps, per-thread partial sums (the host
+// adds them in order) and the sampled synapses' weights.
+struct WeightRecordView {
+  const float* weight;
+  unsigned long long synapses;
+  const unsigned long long* sample;
+  int sample_count;
+  long long every;
+  double* partial_sums;  // [sample][thread of the launch]
+  float* sampled;        // [sample][sample_count]
+};
+
+}  // namespace eisim::cuda

@@ -1,0 +1,54 @@
+// The options `eisim run` and `eisim compare` share (docs/architecture.md, "Command line").
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include "eisim/errors.hpp"
+#include "src/cli/command.hpp"
+
+namespace eisim::cli {
+
+void SimulationArgs::add_to(CLI::App* app, const std::string& default_backend) {
+  backend = default_backend;
+  app->add_option("config", config, "network description (JSON)")->required();
+  app->add_option("--backend", backend, "cpu or cuda (default " + default_backend + ")")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+  app->add_option("--mode", mode, "deterministic (CPU and GPU spikes identical) or fast (GPU float atomics)")
+      ->check(CLI::IsMember({"deterministic", "fast"}));
+  app->add_option("--set", overrides, "override a value, e.g. --set N=20000 --set T=2000");
+  app->add_option("--seed", seed, "random seed (overrides simulation.seed)")->check(CLI::NonNegativeNumber);
+  app->add_option("--threads", threads, "threads for network construction (default: all cores)")
+      ->check(CLI::PositiveNumber);
+  app->add_flag("--quiet", quiet, "no progress display");
+}
+
+NetworkSpec SimulationArgs::spec() const {
+  std::vector<std::string> all = overrides;
+  if (seed >= 0) all.push_back("simulation.seed=" + std::to_string(seed));
+  return load_network_spec(config, all);
+}
+
+RunOptions SimulationArgs::options() const {
+  RunOptions o;
+  o.backend = parse_backend(backend);
+  o.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.show_progress = !quiet;
+  o.backend_options.mode = parse_mode(mode);
+  return o;
+}
+
+std::map<std::string, double> parse_taus(const std::vector<std::string>& taus) {
+  std::map<std::string, double> out;
+  for (const std::string& item : taus) {
+    const size_t eq = item.find('=');
+    char* end = nullptr;
+    const double value = eq == std::string::npos ? 0.0 : std::strtod(item.c_str() + eq + 1, &end);
+    if (eq == std::string::npos || eq == 0 || end == item.c_str() + eq + 1 || *end != '\0') {
+      throw UsageError("--tau '" + item + "': expected NAME=milliseconds, e.g. --tau E=30");
+    }
+    out[item.substr(0, eq)] = value;
+  }
+  return out;
+}
+
+}  // namespace eisim::cli

@@ -1,0 +1,84 @@
+// The CPU reference backend (docs/architecture.md, "Backends"): the model equations of
+// include/eisim/model/ with event-driven delivery through presynaptic-major connectivity, on one
+// thread (the GPU is the fast engine; this one is the reference). One file per part of the step,
+// named as their mirrors in kernels/: setup, run, neuron_update, spike_delivery, plasticity, recording.
+#pragma once
+
+#include <deque>
+#include <utility>
+
+#include "eisim/engine/backend.hpp"
+#include "eisim/engine/backend_setup.hpp"
+#include "eisim/model/neuron.hpp"
+#include "eisim/model/plasticity.hpp"
+
+namespace eisim {
+
+class CpuBackend : public Backend {
+ public:
+  // A plastic projection's weights, traces, and the postsynaptic-major index that lets a
+  // postsynaptic spike reach its incoming synapses without scanning the matrix.
+  struct Plastic {
+    int projection;
+    PlasticityConstants constants;
+    std::vector<float> weight;        // per synapse, presynaptic-major
+    PostsynapticIndex incoming;
+    std::vector<float> y_pre, y_post;  // eligibility traces
+  };
+  CpuBackend(const NetworkSpec& spec, const Network& net);
+  BackendKind kind() const override { return BackendKind::cpu; }
+  AccumulationMode mode() const override { return AccumulationMode::deterministic; }
+  std::string device() const override;
+  std::vector<float> weights(int projection) const override;
+  std::vector<uint64_t> synapse_counts() const override;
+  SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
+
+ protected:
+  void launch(int64_t first_step, int64_t count) override;
+  void finish(BlockOutput& out) override;  // the CPU computes here
+
+ private:
+  // One synaptic current of a population: the input of one incoming projection.
+  struct Channel {
+    float decay;                // 1 - dt / tau_syn
+    std::vector<float> current;
+    std::vector<int64_t> input;  // fixed-point jumps delivered during the last step
+  };
+  // Where a population's spikes go.
+  struct Outgoing {
+    int projection;
+    int post;
+    int channel;
+    int64_t jump_fixed;     // J / tau_syn in fixed point, for a static projection
+    const Plastic* plastic;  // per-synapse weights instead, or null
+  };
+  struct PopulationState {
+    MembraneConstants constants;
+    std::vector<float> V;
+    std::vector<float> total_input;  // scratch: I_ext + sum of channels at t_n
+    std::vector<uint8_t> crossed;    // scratch: threshold crossings of this step
+    std::vector<Channel> channels;
+    std::vector<Outgoing> outgoing;
+    std::vector<uint32_t> spiking;  // this step's spikes
+    // Poisson populations: the next candidate spike time and how many candidates were drawn.
+    std::vector<double> next_candidate_ms;
+    std::vector<uint64_t> candidates;
+  };
+
+  void update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step);
+  void record_traces(int64_t step, BlockOutput& out) const;
+  void update_membranes(PopulationState& pop, const PopulationSpec& spec);
+  void emit_poisson(PopulationState& pop, int index, int64_t step);
+  void deliver(const PopulationState& pre);
+  void apply_plasticity(Plastic& p);
+  void record_weights(int64_t step, BlockOutput& out) const;
+
+  const NetworkSpec& spec_;
+  const Network& net_;
+  std::vector<PopulationState> pops_;
+  std::vector<Plastic> plastic_;         // one per plastic projection
+  std::vector<int> plastic_of_projection_;  // -1 for static projections
+  std::deque<std::pair<int64_t, int64_t>> started_;  // blocks (first step, steps) not yet collected
+};
+
+}  // namespace eisim

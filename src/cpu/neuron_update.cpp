@@ -1,0 +1,93 @@
+// CPU backend: synaptic currents, membranes and Poisson neurons, one step (docs/architecture.md,
+// "Backends"). Mirrors kernels/neuron_update.cuh; the equations are those of include/eisim/model/.
+#include "src/cpu/cpu_backend.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "eisim/engine/backend_setup.hpp"
+#include "eisim/model/poisson.hpp"
+#include "eisim/model/random.hpp"
+#include "eisim/model/synapse.hpp"
+
+namespace eisim {
+
+void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step) {
+  const int64_t n = spec.size;
+  const float external = external_current_at(spec, spec_.simulation.dt_ms, step);
+  float* total = pop.total_input.data();
+  std::fill(total, total + n, external);
+  for (Channel& ch : pop.channels) {
+    float* current = ch.current.data();
+    int64_t* input = ch.input.data();
+    const float decay = ch.decay;
+    for (int64_t j = 0; j < n; ++j) {
+      current[j] = synaptic_current_step(current[j], decay, input[j]);
+      input[j] = 0;
+      total[j] += current[j];
+    }
+  }
+}
+
+void CpuBackend::update_membranes(PopulationState& pop, const PopulationSpec& spec) {
+  const int64_t n = spec.size;
+  const MembraneConstants c = pop.constants;
+  float* V = pop.V.data();
+  const float* I = pop.total_input.data();
+  uint8_t* crossed = pop.crossed.data();
+  pop.spiking.clear();
+  // One plain loop per model, so that the compiler vectorises it (the model's step is inlined).
+  const auto integrate_and_fire = [&](auto step) {
+    for (int64_t j = 0; j < n; ++j) {
+      bool spiked;
+      V[j] = step(V[j], I[j], c, spiked);
+      crossed[j] = spiked;
+    }
+  };
+  switch (spec.model) {
+    case NeuronModel::eif:
+      integrate_and_fire([](float v, float i, const MembraneConstants& k, bool& spiked) {
+        return integrate_and_fire_step(NeuronModel::eif, v, i, k, spiked);
+      });
+      break;
+    case NeuronModel::lif:
+      integrate_and_fire([](float v, float i, const MembraneConstants& k, bool& spiked) {
+        return integrate_and_fire_step(NeuronModel::lif, v, i, k, spiked);
+      });
+      break;
+    case NeuronModel::leaky_integrator:
+      for (int64_t j = 0; j < n; ++j) V[j] = leaky_euler(V[j], I[j], c);
+      return;
+    case NeuronModel::poisson:
+      return;
+  }
+  // Spikes are rare: skip eight neurons at a time (crossed has padding up to a multiple of 8).
+  for (int64_t j = 0; j < n; j += 8) {
+    uint64_t word;
+    std::memcpy(&word, crossed + j, sizeof word);
+    if (word == 0) continue;
+    for (int64_t k = j; k < j + 8 && k < n; ++k) {
+      if (crossed[k]) pop.spiking.push_back(static_cast<uint32_t>(k));
+    }
+  }
+}
+
+void CpuBackend::emit_poisson(PopulationState& pop, int index, int64_t step) {
+  const PopulationSpec& spec = spec_.populations[index];
+  const double dt = spec_.simulation.dt_ms;
+  const double step_end = static_cast<double>(step + 1) * dt;
+  const double max_per_ms = spec.rate.max_hz() / 1000.0;
+  // r(t_n)/r_max is computed once per step on the host, for every neuron and for both backends.
+  const double accept = poisson_acceptance_at(spec, dt, step);
+  const uint64_t seed = spec_.simulation.seed;
+  const uint32_t stream = random_stream(RandomPurpose::poisson, static_cast<uint32_t>(index));
+  pop.spiking.clear();
+  for (uint32_t j = 0; j < spec.size; ++j) {
+    PoissonNeuron neuron{pop.next_candidate_ms[j], pop.candidates[j]};
+    poisson_advance(neuron, seed, stream, j, step_end, accept, max_per_ms, [&] { pop.spiking.push_back(j); });
+    pop.next_candidate_ms[j] = neuron.next_candidate_ms;
+    pop.candidates[j] = neuron.candidates;
+  }
+}
+
+}  // namespace eisim

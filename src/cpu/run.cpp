@@ -1,0 +1,36 @@
+// CPU backend: the order of work within a step (docs/architecture.md, "The order of work within
+// a step"), the same as kernels/run.cu queues on the GPU.
+#include "src/cpu/cpu_backend.hpp"
+
+namespace eisim {
+
+void CpuBackend::launch(int64_t first_step, int64_t count) { started_.emplace_back(first_step, count); }
+
+void CpuBackend::finish(BlockOutput& out) {
+  const auto [first_step, count] = started_.front();
+  started_.pop_front();
+  for (int64_t step = first_step; step < first_step + count; ++step) {
+    for (size_t a = 0; a < pops_.size(); ++a) {
+      if (spec_.populations[a].model != NeuronModel::poisson) update_currents(pops_[a], spec_.populations[a], step);
+    }
+    record_traces(step, out);
+    record_weights(step, out);
+    for (size_t a = 0; a < pops_.size(); ++a) {
+      if (spec_.populations[a].model == NeuronModel::poisson) {
+        emit_poisson(pops_[a], static_cast<int>(a), step);
+      } else {
+        update_membranes(pops_[a], spec_.populations[a]);
+      }
+    }
+    for (size_t a = 0; a < pops_.size(); ++a) {
+      const PopulationState& pop = pops_[a];
+      deliver(pop);
+      SpikeRecord& record = out.spikes[a];
+      record.step.insert(record.step.end(), pop.spiking.size(), step);
+      record.neuron.insert(record.neuron.end(), pop.spiking.begin(), pop.spiking.end());
+    }
+    for (Plastic& p : plastic_) apply_plasticity(p);
+  }
+}
+
+}  // namespace eisim

@@ -1,0 +1,63 @@
+// CPU backend: its state, made from the spec and the built network (docs/architecture.md,
+// "Backends"). Mirrors kernels/setup.cu.
+#include "src/cpu/cpu_backend.hpp"
+
+#include "eisim/engine/backend_setup.hpp"
+
+namespace eisim {
+namespace {
+
+CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c, int projection) {
+  const ProjectionSpec& proj = spec.projections[projection];
+  const size_t n_pre = static_cast<size_t>(spec.populations[proj.pre].size);
+  const size_t n_post = static_cast<size_t>(spec.populations[proj.post].size);
+  CpuBackend::Plastic p;
+  p.projection = projection;
+  p.constants = plasticity_constants(proj, spec.simulation.dt_ms);
+  p.weight.assign(c.synapse_count(), static_cast<float>(proj.weight));
+  p.y_pre.assign(n_pre, 0.0f);
+  p.y_post.assign(n_post, 0.0f);
+  p.incoming = postsynaptic_index(c, static_cast<int64_t>(n_post));
+  return p;
+}
+
+}  // namespace
+
+CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
+    : spec_(spec), net_(net), pops_(spec.populations.size()) {
+  const double dt = spec.simulation.dt_ms;
+  for (size_t a = 0; a < pops_.size(); ++a) {
+    const PopulationSpec& ps = spec.populations[a];
+    PopulationState& pop = pops_[a];
+    const size_t n = static_cast<size_t>(ps.size);
+    if (ps.model == NeuronModel::poisson) {
+      pop.next_candidate_ms = initial_poisson_candidates(spec, static_cast<int>(a));
+      pop.candidates.assign(n, 0);
+      continue;
+    }
+    pop.constants = membrane_constants(ps.membrane, dt);
+    pop.V = initial_potentials(spec, static_cast<int>(a));
+    pop.total_input.resize(n);
+    pop.crossed.assign((n + 7) / 8 * 8, 0);
+    for (int k : incoming_projections(spec, static_cast<int>(a))) {
+      pop.channels.push_back(
+          Channel{synaptic_decay(spec.projections[k], dt), std::vector<float>(n, 0.0f), std::vector<int64_t>(n, 0)});
+    }
+  }
+  plastic_of_projection_.assign(spec.projections.size(), -1);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    if (!spec.projections[k].plasticity) continue;
+    plastic_of_projection_[k] = static_cast<int>(plastic_.size());
+    plastic_.push_back(make_plastic(spec, net.projections[k], static_cast<int>(k)));
+  }
+  const std::vector<int> channel = projection_channels(spec);
+  for (size_t k = 0; k < spec.projections.size(); ++k) {
+    const ProjectionSpec& proj = spec.projections[k];
+    const Plastic* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
+    pops_[proj.pre].outgoing.push_back(Outgoing{static_cast<int>(k), proj.post, channel[k], jump_fixed(proj), plastic});
+  }
+}
+
+std::string CpuBackend::device() const { return device_description(BackendKind::cpu) + " (one core)"; }
+
+}  // namespace eisim

@@ -1,0 +1,113 @@
+#include "eisim/engine/backend_setup.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "eisim/model/poisson.hpp"
+#include "eisim/model/random.hpp"
+
+namespace eisim {
+
+MembraneConstants membrane_constants(const MembraneParams& m, double dt) {
+  return MembraneConstants{static_cast<float>(dt / m.tau_m),
+                           static_cast<float>(m.E_L),
+                           static_cast<float>(m.V_T),
+                           static_cast<float>(m.D),
+                           static_cast<float>(m.V_th),
+                           static_cast<float>(m.V_re),
+                           static_cast<float>(m.V_lb)};
+}
+
+std::vector<float> initial_potentials(const NetworkSpec& spec, int population) {
+  const PopulationSpec& pop = spec.populations[population];
+  const uint32_t stream = random_stream(RandomPurpose::initial_state, static_cast<uint32_t>(population));
+  std::vector<float> V(static_cast<size_t>(pop.size));
+  for (uint32_t j = 0; j < V.size(); ++j) {
+    const RandomWords r = random_words(spec.simulation.seed, stream, j, 0);
+    V[j] = static_cast<float>(pop.v0_low + (pop.v0_high - pop.v0_low) * uniform_open(r.w[0], r.w[1]));
+  }
+  return V;
+}
+
+std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population) {
+  const PopulationSpec& pop = spec.populations[population];
+  const uint32_t stream = random_stream(RandomPurpose::poisson, static_cast<uint32_t>(population));
+  std::vector<double> next(static_cast<size_t>(pop.size));
+  for (uint32_t j = 0; j < next.size(); ++j) {
+    next[j] = poisson_candidate_interval_ms(spec.simulation.seed, stream, j, 0, pop.rate.max_hz() / 1000.0);
+  }
+  return next;
+}
+
+double poisson_acceptance_at(const PopulationSpec& pop, double dt, int64_t step) {
+  const double max_hz = pop.rate.max_hz();
+  return max_hz > 0.0 ? pop.rate.at_hz(static_cast<double>(step) * dt) / max_hz : 0.0;
+}
+
+float external_current_at(const PopulationSpec& pop, double dt, int64_t step) {
+  return static_cast<float>(pop.external_current.at(static_cast<double>(step) * dt));
+}
+
+std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
+  std::vector<double> accept(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k) accept[k] = poisson_acceptance_at(pop, dt, first + k);
+  return accept;
+}
+
+std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count) {
+  std::vector<float> current(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k) current[k] = external_current_at(pop, dt, first + k);
+  return current;
+}
+
+int64_t jump_fixed(const ProjectionSpec& proj) { return fixed_point_jump(proj.weight, proj.tau_syn); }
+
+float jump_float(const ProjectionSpec& proj) { return float_jump(proj.weight, proj.tau_syn); }
+
+float synaptic_decay(const ProjectionSpec& proj, double dt) { return euler_decay(dt, proj.tau_syn); }
+
+PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt) {
+  const PlasticitySpec& p = *proj.plasticity;
+  return PlasticityConstants{static_cast<float>(p.eta),
+                             static_cast<float>(2.0 * p.r0_hz / 1000.0),
+                             euler_decay(dt, p.tau_y),
+                             static_cast<float>(1.0 / p.tau_y),
+                             p.clip_at_zero,
+                             kFixedPointOne / proj.tau_syn};
+}
+
+PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post) {
+  PostsynapticIndex index;
+  index.start.assign(static_cast<size_t>(n_post) + 1, 0);
+  for (uint32_t target : c.targets) ++index.start[target + 1];
+  for (int64_t j = 0; j < n_post; ++j) index.start[j + 1] += index.start[j];
+  index.synapse.resize(c.synapse_count());
+  index.pre.resize(c.synapse_count());
+  std::vector<uint64_t> fill(index.start.begin(), index.start.end() - 1);
+  const uint64_t n_pre = c.row_start.size() - 1;
+  for (uint64_t k = 0; k < n_pre; ++k) {
+    for (uint64_t s = c.row_start[k]; s < c.row_start[k + 1]; ++s) {
+      const uint64_t slot = fill[c.targets[s]]++;
+      index.synapse[slot] = s;
+      index.pre[slot] = static_cast<uint32_t>(k);
+    }
+  }
+  return index;
+}
+
+std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start, const std::vector<uint64_t>& synapses) {
+  std::vector<int32_t> pre;
+  for (uint64_t s : synapses) {
+    pre.push_back(static_cast<int32_t>(std::upper_bound(row_start.begin(), row_start.end(), s) - row_start.begin() - 1));
+  }
+  return pre;
+}
+
+std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {
+  std::vector<uint64_t> sample;
+  const uint64_t n = std::min<uint64_t>(synapses, static_cast<uint64_t>(count));
+  for (uint64_t k = 0; k < n; ++k) sample.push_back(k * synapses / n);
+  return sample;
+}
+
+}  // namespace eisim

@@ -1,0 +1,121 @@
+// Reads a JSON network description into a NetworkSpec (docs/architecture.md, "Config"): the top
+// level and "simulation" here, the other sections in config_populations.cpp, config_projections.cpp and
+// config_recording.cpp, through the field readers of config_reader.hpp. Every number may be an
+// expression in the "parameters" block; every error names the field and the bad value.
+#include "eisim/engine/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "src/engine/config_overrides.hpp"
+#include "src/engine/config_sections.hpp"
+
+namespace eisim {
+namespace {
+
+using namespace config_detail;
+
+SimulationSpec read_simulation(const Json& config, Parameters& params) {
+  if (!config.contains("simulation")) throw ConfigError("simulation: missing (required)");
+  const Fields f(config.at("simulation"), "simulation", params, {"dt", "T", "burn_in", "seed"});
+  SimulationSpec sim;
+  sim.dt_ms = f.number("dt");
+  f.require(sim.dt_ms > 0, "dt", "must be > 0 ms", sim.dt_ms);
+  sim.t_ms = f.number("T");
+  f.require(sim.t_ms >= sim.dt_ms, "T", "must be at least dt = " + fmt(sim.dt_ms) + " ms", sim.t_ms);
+  sim.burn_in_ms = f.number("burn_in", 0.0);
+  f.require(sim.burn_in_ms >= 0 && sim.burn_in_ms < sim.t_ms, "burn_in", "must be in [0, T) ms",
+            sim.burn_in_ms);
+  sim.seed = static_cast<uint64_t>(f.whole("seed", 0, 1));
+  return sim;
+}
+
+NetworkSpec read_spec(Json& config, const std::vector<std::string>& overrides) {
+  if (!config.is_object()) throw ConfigError("config: expected a JSON object at the top level");
+  for (const auto& item : config.items()) {
+    const std::vector<std::string> known{"parameters", "simulation", "populations", "projections", "recording",
+                                         "mean_field", "description"};
+    if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+      throw ConfigError("config: unknown key '" + item.key() + "' (allowed: " + join(known) + ")");
+    }
+  }
+  apply_overrides(config, overrides);
+  if (config.contains("parameters") && !config.at("parameters").is_object()) {
+    throw ConfigError("parameters: expected an object of name: number or expression");
+  }
+  Parameters params(config.contains("parameters") ? &config.at("parameters") : nullptr);
+  NetworkSpec spec;
+  spec.parameters = params.all();
+  spec.simulation = read_simulation(config, params);
+  spec.populations = read_populations(config, params);
+  spec.projections = read_projections(config, params, spec.populations);
+  spec.recording = read_recording(config, params, spec.populations, spec.projections, spec.simulation);
+  if (config.contains("mean_field")) {
+    const Fields f(config.at("mean_field"), "mean_field", params, {"gain_hz_per_mv", "threshold_mv"});
+    spec.mean_field = MeanFieldSpec{f.number("gain_hz_per_mv"), f.number("threshold_mv")};
+    f.require(spec.mean_field->gain_hz_per_mv > 0, "gain_hz_per_mv", "must be > 0", spec.mean_field->gain_hz_per_mv);
+  }
+  return spec;
+}
+
+}  // namespace
+
+const char* model_name(NeuronModel model) {
+  switch (model) {
+    case NeuronModel::eif: return "eif";
+    case NeuronModel::lif: return "lif";
+    case NeuronModel::leaky_integrator: return "leaky_integrator";
+    case NeuronModel::poisson: return "poisson";
+  }
+  return "?";
+}
+
+double ProjectionSpec::mean_indegree(int64_t n_pre) const {
+  switch (rule) {
+    case ConnectionRule::probability: return p * static_cast<double>(n_pre);
+    case ConnectionRule::fixed_indegree: return static_cast<double>(indegree);
+    case ConnectionRule::all_to_all: return static_cast<double>(n_pre);
+  }
+  return 0.0;
+}
+
+int64_t SimulationSpec::n_steps() const { return std::llround(t_ms / dt_ms); }
+
+int NetworkSpec::population_index(const std::string& name) const {
+  for (size_t k = 0; k < populations.size(); ++k) {
+    if (populations[k].name == name) return static_cast<int>(k);
+  }
+  return -1;
+}
+
+int64_t NetworkSpec::total_neurons() const {
+  int64_t total = 0;
+  for (const auto& p : populations) total += p.size;
+  return total;
+}
+
+NetworkSpec parse_network_spec(const std::string& json_text, const std::vector<std::string>& overrides) {
+  Json config;
+  try {
+    config = Json::parse(json_text);
+  } catch (const Json::parse_error& e) {
+    throw ConfigError(std::string("config: malformed JSON: ") + e.what());
+  }
+  return read_spec(config, overrides);
+}
+
+NetworkSpec load_network_spec(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open the config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return parse_network_spec(text.str(), overrides);
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+}  // namespace eisim
