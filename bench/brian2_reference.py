@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# docs/architecture.md, "Benchmarks".
 """Reference timing of configs/balanced_eif.json in Brian2's C++ standalone mode.
 
 Run with a Python that has brian2 installed (it is not a project dependency), e.g.

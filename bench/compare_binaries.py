@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# docs/architecture.md, "Benchmarks".
 """Times several eisim binaries on one GPU, interleaved, on what issue 4's target compares.
 
 The static canonical network and the plastic one with eta = 0 (plasticity at the static
@@ -15,6 +16,7 @@ Usage: bench/compare_binaries.py NAME=EISIM... [--rounds 3] [--out compare.json]
 """
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,6 +32,7 @@ COMMON = ["--backend", "cuda", "--mode", "fast", "--set", "N=100000", "--set", "
 def wall_per_simulated_s(eisim, network, out_dir):
     """One run: its wall seconds per simulated second, or None if it failed."""
     command = [eisim, "run", NETWORKS[network][0], *NETWORKS[network][1:], *COMMON, "--out", out_dir]
+    shutil.rmtree(out_dir, ignore_errors=True)  # eisim refuses a folder holding an earlier run
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:

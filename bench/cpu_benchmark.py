@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# docs/architecture.md, "Benchmarks".
 """Benchmark eisim's CPU backend on configs/balanced_eif.json at several sizes N.
 
 For each N, runs `eisim run ... --quiet` under /usr/bin/time (peak resident
@@ -8,6 +9,7 @@ writes the results as JSON. Standard library only.
 import argparse
 import json
 import os
+import shutil
 import platform
 import shlex
 import subprocess
@@ -37,6 +39,7 @@ def run_once(args, n, tmp):
     """One eisim run; returns (summary dict, peak RSS in MiB or None)."""
     cmd = [args.eisim, "run", CONFIG, "--set", f"N={n}", "--set", f"T={args.T:g}",
            "--threads", str(args.threads), "--quiet", "--out", os.path.join(tmp, "out")]
+    shutil.rmtree(os.path.join(tmp, "out"), ignore_errors=True)  # eisim refuses a folder holding an earlier run
     mem_file = os.path.join(tmp, "maxrss")
     use_time = os.access("/usr/bin/time", os.X_OK)
     full = (["/usr/bin/time", "-f", "%M", "-o", mem_file] if use_time else []) + cmd

@@ -9,6 +9,7 @@
 # DEVICE_CHECK_PREBUILT=1 uses them without building (it saves a lease a minute and a half).
 # DEVICE_CHECK_COMPARE='NAME=EISIM ...' times those binaries (older commits) against this one on the
 # plasticity target, in turn on the same card (bench/compare_binaries.py).
+# docs/architecture.md, "Benchmarks".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d deps/nlohmann ] || [ ! -d deps/Eigen ] || [ ! -d deps/googletest ]; then
@@ -86,7 +87,7 @@ sanitize() {  # tool log-name command...
   note "compute-sanitizer $(basename "$log" .log | sed 's/^sanitizer_//'): exit $code ($(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$log" | tail -1))"
 }
 small_run=("$eisim" run configs/balanced_eif.json --backend cuda --set N=2000 --set T=30 --set burn_in=0 --quiet
-           --out /tmp/sanitize)
+           --out /tmp/sanitize --overwrite)
 plastic=(--set T=1000 --set burn_in=200)  # 1 s simulated, like the static benchmarks
 
 echo "== benchmarks, first the targets (1 s simulated each)"

@@ -4,6 +4,7 @@
 # without recording (bench/device_check.sh times the same networks recorded).
 # Usage: bench/device_profile.sh [EISIM]   (default build-device/eisim, built for sm_90 elsewhere)
 # Prints the tables last; the ncu reports and logs go to one archive in $OUT (or bench/results).
+# docs/architecture.md, "Benchmarks".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 eisim=${1:-build-device/eisim}
@@ -24,7 +25,7 @@ profile() {
   timeout 120 "$ncu_bin" --graph-profiling node --cache-control none --clock-control none \
     --metrics gpu__time_duration.sum --launch-skip "$skip" --launch-count "$count" -f -o "$logs/$name" \
     "$eisim" run "$config" --backend cuda --mode "$mode" --set N="$n" --set p="$p" --set T=100 --set burn_in=0 \
-    "$@" --quiet --out "/tmp/profile_$name" > "$logs/$name.log" 2>&1 ||
+    "$@" --quiet --out "/tmp/profile_$name" --overwrite > "$logs/$name.log" 2>&1 ||
     { echo "ncu $name: failed (exit $?): $(tail -3 "$logs/$name.log" | tr '\n' ' ')" >> "$summary"; return; }
   "$ncu_bin" --import "$logs/$name.ncu-rep" --csv --page raw --metrics gpu__time_duration.sum > "$logs/$name.csv" 2>&1
   { echo "== $name: $count kernels after the first $skip"; python3 bench/kernel_times.py "$logs/$name.csv"; } >> "$summary"
@@ -35,7 +36,7 @@ wall() {
   local name=$1 config=$2 n=$3 p=$4 mode=$5
   shift 5
   timeout 90 "$eisim" run "$config" --backend cuda --mode "$mode" --set N="$n" --set p="$p" --set T=1000 \
-    --set burn_in=200 "$@" --quiet --out "/tmp/wall_$name" > "$logs/wall_$name.json" 2> "$logs/wall_$name.err" ||
+    --set burn_in=200 "$@" --quiet --out "/tmp/wall_$name" --overwrite > "$logs/wall_$name.json" 2> "$logs/wall_$name.err" ||
     { echo "wall $name: failed (exit $?): $(tail -2 "$logs/wall_$name.err" | tr '\n' ' ')" >> "$summary"; return; }
   python3 - "$logs/wall_$name.json" "$name" >> "$summary" <<'EOF'
 import json, sys

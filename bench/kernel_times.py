@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# docs/architecture.md, "Benchmarks".
 """Per-kernel GPU time from an Nsight Compute CSV export (ncu --import R --csv --page raw
 --metrics gpu__time_duration.sum): count, median and total per kernel, and the total per step
 when the number of steps profiled is given. Standard library only.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# docs/architecture.md, "Benchmarks".
 """RLS (FORCE) training speed of the chaotic RNN: training steps per second at several N, on the
 CPU (Eigen) and the GPU (cuBLAS), side by side. Standard library only.
 

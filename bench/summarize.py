@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# docs/architecture.md, "Benchmarks".
 """Tabulates `eisim run` summaries (the JSON it prints) from benchmark runs and writes them as one JSON.
 
 Usage: bench/summarize.py SUMMARY.json... [--out combined.json]   (standard library only)

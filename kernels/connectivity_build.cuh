@@ -1,7 +1,8 @@
 // Building Erdős–Rényi connectivity on the GPU: one thread per presynaptic row counts its targets,
 // a scan turns the counts into row starts, and the same threads fill the rows. The rows come from
-// include/eisim/erdos_renyi.hpp, so they are the host builder's, synapse for synapse. Plastic
+// include/eisim/model/erdos_renyi.hpp, so they are the host builder's, synapse for synapse. Plastic
 // projections also get their postsynaptic-major index here.
+// docs/architecture.md, "Network build and backend set-up".
 #pragma once
 
 #include "eisim/model/erdos_renyi.hpp"
@@ -11,7 +12,7 @@ namespace eisim::cuda {
 // Also the longest row's length, in *longest (which starts at 0).
 static __global__ void count_rows(ErdosRenyiRows rows, int n_pre, unsigned long long* counts,
                                   unsigned long long* longest) {
-  const int row = blockIdx.x * blockDim.x + threadIdx.x;
+  const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;  // n_pre may be near 2^31
   if (row >= n_pre) return;
   unsigned long long count = 0;
   erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t) { ++count; });
@@ -20,7 +21,7 @@ static __global__ void count_rows(ErdosRenyiRows rows, int n_pre, unsigned long 
 }
 
 static __global__ void fill_rows(ErdosRenyiRows rows, int n_pre, const unsigned long long* row_start, uint32_t* targets) {
-  const int row = blockIdx.x * blockDim.x + threadIdx.x;
+  const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;  // n_pre may be near 2^31
   if (row >= n_pre) return;
   uint32_t* out = targets + row_start[row];
   erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t target) { *out++ = target; });
@@ -49,7 +50,7 @@ static __global__ void fill_columns(const unsigned long long* row_start, const u
 }
 
 static __global__ void longest_count(const unsigned long long* counts, int n, unsigned long long* longest) {
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
+  const long long j = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j < n) atomicMax(longest, counts[j]);
 }
 

@@ -12,6 +12,7 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -40,7 +41,9 @@ inline SampleRange samples_within(int64_t first_step, int64_t count, int64_t eve
 
 inline unsigned int step_capacity(const PopulationSpec& pop) {
   // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
-  return static_cast<unsigned int>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
+  // The step's count is a 32-bit atomic: at most 2^32 - 1 (a population has at most 2^31 - 1 neurons).
+  const uint64_t wanted = static_cast<uint64_t>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
+  return static_cast<unsigned int>(std::min<uint64_t>(wanted, 0xFFFFFFFFu));
 }
 
 template <typename Input>
@@ -53,6 +56,7 @@ class CudaBackend final : public Backend {
   std::string device() const override { return cuda_device_description(); }
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
+  std::vector<uint64_t> steps_at_lower_bound() const override;
   SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
 
  protected:
@@ -67,6 +71,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer<Input> inputs;    // [channel * n + neuron]
     DeviceBuffer<float> decays;
     DeviceBuffer<float> external;  // per step of a block
+    DeviceBuffer<unsigned long long> at_bound;  // per neuron: steps the lower bound held V
     int trace = -1;                       // index of its TraceSpec
     DeviceBuffer<int32_t> trace_sample;   // per step of a block: the sample it records, or -1
     DeviceBuffer<int32_t> trace_slot;

@@ -1,4 +1,5 @@
 // The CUDA backend: the same network as the CPU backend, on one NVIDIA GPU.
+// docs/architecture.md, "Backends".
 #pragma once
 
 #include <memory>

@@ -1,4 +1,5 @@
 // Every CUDA call and launch is checked: a failure stops the run saying what failed and why.
+// docs/architecture.md, "Backends".
 #pragma once
 
 #include <cuda_runtime.h>

@@ -1,3 +1,5 @@
+// Whether a CUDA device is usable, and its name;
+// docs/architecture.md, "Backends".
 #include <cuda_runtime.h>
 
 #include <sstream>

@@ -1,4 +1,5 @@
 // What the host needs to know about the CUDA device before choosing the CUDA backend.
+// docs/architecture.md, "Backends".
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
 // Owning device and pinned host arrays (RAII over cudaMalloc / cudaMallocHost).
+// docs/architecture.md, "Backends".
 #pragma once
 
 #include <cuda_runtime.h>

@@ -1,5 +1,6 @@
 // Every kernel launch goes through launch_kernel: cudaLaunchKernelEx is typed, is captured into
 // graphs like <<<...>>>, and is plain C++, so tests/emulated_gpu can run this host code without a GPU.
+// docs/architecture.md, "Backends".
 #pragma once
 
 #include <cuda_runtime.h>

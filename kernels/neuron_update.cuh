@@ -17,7 +17,7 @@ namespace eisim::cuda {
 __device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, uint32_t neuron, int local_step) {
   const unsigned int slot = atomicAdd(sink.list.count + parity, 1u);
   if (slot < sink.list.capacity) {
-    sink.list.spikes[parity * sink.list.capacity + slot] = neuron;
+    sink.list.spikes[static_cast<size_t>(parity) * sink.list.capacity + slot] = neuron;
   } else {
     atomicOr(sink.overflow, 1u);
   }
@@ -66,8 +66,9 @@ __device__ __forceinline__ bool update_membrane(const MembraneView<Input>& p, co
     p.V[j] = leaky_euler(V, total, p.c);
     return false;
   }
-  bool spiked;
-  V = integrate_and_fire_step(p.model, V, total, p.c, spiked);
+  bool bounded, spiked;
+  V = integrate_and_fire_step(p.model, V, total, p.c, bounded, spiked);
+  if (bounded) p.at_bound[j] += 1;  // rare where the network is healthy: no traffic then
   if (spiked) append_spike(sink, parity_of(step), static_cast<uint32_t>(j), s);
   p.V[j] = V;
   return spiked;
@@ -100,14 +101,15 @@ static __global__ void __launch_bounds__(kNeuronThreads, 4)
     }
     return;
   }
-  const int g = (blockIdx.x - columns.blocks) * blockDim.x + threadIdx.x;
-  if (g >= group.neurons) return;
+  // Unsigned: with up to 2^31 - 1 neurons, the last block's spare threads pass INT_MAX.
+  const unsigned int g = (blockIdx.x - columns.blocks) * blockDim.x + threadIdx.x;
+  if (g >= static_cast<unsigned int>(group.neurons)) return;
   int a = 0;
-  while (a + 1 < group.count && g >= group.pops[a + 1].first) ++a;
+  while (a + 1 < group.count && g >= static_cast<unsigned int>(group.pops[a + 1].first)) ++a;
   // A copy, read once: fields read through the parameter's address wait on memory each time,
   // again after every store (ncu on an H100: 96% of the time stalled on such loads).
   const PopulationView<Input> p = group.pops[a];
-  const int j = g - p.first;
+  const int j = static_cast<int>(g - static_cast<unsigned int>(p.first));
   bool spiked = false;
   if (p.poisson) {
     emit_poisson(p.source, p.sink, j, step, s);  // plasticity needs membranes on both sides: no traces

@@ -122,6 +122,23 @@ SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec& 
 }
 
 template <typename Input>
+std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const {
+  cuda_check(cudaStreamSynchronize(stream_), "finishing the started blocks");
+  std::vector<uint64_t> steps;
+  for (const MembraneState& m : membranes_) {
+    std::vector<unsigned long long> per_neuron(m.at_bound.size());
+    if (!per_neuron.empty()) {
+      cuda_check(cudaMemcpy(per_neuron.data(), m.at_bound.data(), m.at_bound.bytes(), cudaMemcpyDeviceToHost),
+                 "read the lower bound's counts");
+    }
+    uint64_t total = 0;
+    for (unsigned long long count : per_neuron) total += count;
+    steps.push_back(total);
+  }
+  return steps;
+}
+
+template <typename Input>
 std::vector<float> CudaBackend<Input>::weights(int projection) const {
   if (plastic_of_projection_[projection] < 0) {
     return std::vector<float>(projections_[projection].targets.size(),
@@ -139,7 +156,8 @@ std::vector<float> CudaBackend<Input>::weights(int projection) const {
   template const unsigned long long* CudaBackend<Input>::sort_on_device(unsigned long long*, size_t);  \
   template void CudaBackend<Input>::read_block(const RecordSet&, BlockOutput&);                        \
   template SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec&) const;     \
-  template std::vector<float> CudaBackend<Input>::weights(int) const;
+  template std::vector<float> CudaBackend<Input>::weights(int) const;                                   \
+  template std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const;
 EISIM_FOR_EACH_INPUT(EISIM_INSTANTIATE_READBACK)
 
 }  // namespace eisim

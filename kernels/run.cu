@@ -37,7 +37,9 @@ void CudaBackend<Input>::enqueue_step(int s, int64_t count, const RecordSet& set
     // At a block's first step the previous step's postsynaptic updates have run: they ended the block before.
     const cuda::PostsynapticGroup columns =
         s > 0 && i < postsynaptic_groups_.size() ? postsynaptic_groups_[i] : cuda::PostsynapticGroup{};
-    const unsigned int blocks = columns.blocks + (group.neurons + cuda::kNeuronThreads - 1) / cuda::kNeuronThreads;
+    const unsigned int blocks =
+        columns.blocks + static_cast<unsigned int>((static_cast<int64_t>(group.neurons) + cuda::kNeuronThreads - 1) /
+                                                   cuda::kNeuronThreads);
     if (blocks > 0) {
       launch_kernel("update_neurons", blocks, cuda::kNeuronThreads, stream_, cuda::update_neurons<Input>, group, columns,
                     clock(), s);

@@ -89,6 +89,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     m.inputs.zero();
     m.decays = DeviceBuffer<float>(decays);
     m.external = DeviceBuffer<float>(static_cast<size_t>(block));
+    m.at_bound = DeviceBuffer<unsigned long long>(static_cast<size_t>(pop.size));
+    m.at_bound.zero();
   }
   channel_of_projection_ = projection_channels(spec);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
@@ -185,7 +187,7 @@ cuda::SpikeSink CudaBackend<Input>::sink(int population, const RecordSet& set) c
                          set.spike_counts.data() + population, set.spike_keys[population].size(), overflow_.data()};
 }
 
-// Count, scan, fill: the host builder's rows (include/eisim/erdos_renyi.hpp), made on the device.
+// Count, scan, fill: the host builder's rows (include/eisim/model/erdos_renyi.hpp), made on the device.
 template <typename Input>
 typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t k) {
   const ProjectionSpec& proj = spec_.projections[k];
@@ -207,7 +209,7 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   return ProjectionState{std::move(row_start), std::move(targets), longest_row};
 }
 
-// The postsynaptic-major index of a plastic projection's rows: count, scan, fill (build_kernels.cuh).
+// The postsynaptic-major index of a plastic projection's rows: count, scan, fill (connectivity_build.cuh).
 template <typename Input>
 void CudaBackend<Input>::index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p) {
   DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_post) + 1), longest(1);
@@ -263,6 +265,7 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
                                              m.inputs.data(),
                                              m.decays.data(),
                                              m.external.data(),
+                                             m.at_bound.data(),
                                              trace ? m.trace_sample.data() : nullptr,
                                              trace ? m.trace_slot.data() : nullptr,
                                              trace ? static_cast<int>(trace->neurons.size()) : 0,

@@ -39,7 +39,9 @@ struct SpikeList {
   unsigned int capacity;
 
   __device__ __forceinline__ unsigned int size(int parity) const { return min(count[parity], capacity); }
-  __device__ __forceinline__ const uint32_t* of(int parity) const { return spikes + parity * capacity; }
+  __device__ __forceinline__ const uint32_t* of(int parity) const {
+    return spikes + static_cast<size_t>(parity) * capacity;
+  }
 };
 
 // Where a population's spikes go: this step's list (for delivery) and the block's record (for the host).
@@ -71,6 +73,7 @@ struct MembraneView {
   Input* inputs;         // [channel * n + neuron]
   const float* decays;   // [channel]
   const float* external;  // I_ext at each step of the block
+  unsigned long long* at_bound;  // per neuron: the steps whose V the lower bound held
   // Traces: the sample each step of the block fills (-1: none), and the slot of each neuron in the
   // TraceSpec's list (-1: not traced); both null when the population is untraced.
   const int32_t* trace_sample;

@@ -1,82 +1,29 @@
-// Bad network descriptions must give a ConfigError (library) or exit status 2 (CLI) whose message names
-// the field and the bad value, and must never crash. Each case starts from a small valid config and
-// breaks exactly one thing.
+// The config reader refuses every bad network description with a ConfigError whose message names the
+// field and the bad value (docs/config_reference.md), and never crashes; each case starts from a small
+// valid config (base_config.hpp) and breaks exactly one thing. --set overrides are checked alike. What
+// the command line makes of these errors (exit status 2) is in test_cli_errors.cpp.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <initializer_list>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "base_config.hpp"
 #include "eisim/engine/config.hpp"
 #include "eisim/errors.hpp"
-
-#ifndef EISIM_SOURCE_DIR
-#error "EISIM_SOURCE_DIR must be defined (the repository root)"
-#endif
-#ifndef EISIM_BINARY
-#error "EISIM_BINARY must be defined (path of the built eisim executable)"
-#endif
+#include "test_support.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::ordered_json;
-
-// A small valid config: E (eif, size "0.8*N"), I (eif), X (poisson), four projections.
-const char* const kBaseConfig = R"json({
-  "description": "small valid base for the config error tests",
-  "parameters": {"N": 1000, "p": 0.1, "s": "15/sqrt(N*p/0.1)"},
-  "simulation": {"dt": 0.1, "T": 100, "burn_in": 20, "seed": 1},
-  "populations": [
-    {"name": "E", "model": "eif", "size": "0.8*N",
-     "tau_m": 15, "E_L": -72, "V_T": -55, "D": 1, "V_th": 10, "V_re": -75, "V_lb": -85, "V0": [-75, -55]},
-    {"name": "I", "model": "eif", "size": "0.2*N", "tau_m": 15, "V_th": 10, "V_re": -75},
-    {"name": "X", "model": "poisson", "size": "0.2*N", "rate_hz": 10}
-  ],
-  "projections": [
-    {"pre": "E", "post": "E", "p": "p", "weight": "35*s",   "tau_syn": 8},
-    {"pre": "I", "post": "E", "p": "p", "weight": "-200*s", "tau_syn": 4},
-    {"pre": "X", "post": "E", "p": "p", "weight": "200*s",  "tau_syn": 10},
-    {"pre": "E", "post": "I", "p": "p", "weight": "120*s",  "tau_syn": 8}
-  ],
-  "recording": {
-    "spikes": ["E", "I"],
-    "traces": [{"population": "E", "neurons": [0, 1, 2], "every_steps": 10}]
-  }
-})json";
-
-// The base config with one change applied.
-std::string modified(const std::function<void(Json&)>& change) {
-  Json config = Json::parse(kBaseConfig);
-  change(config);
-  return config.dump(2);
-}
-
-Json& population(Json& config, const std::string& name) {
-  for (auto& pop : config["populations"]) {
-    if (pop["name"] == name) return pop;
-  }
-  throw std::logic_error("test bug: no population " + name + " in the base config");
-}
-
-// The projection pre->post of the base config (none of them has a "name").
-Json& projection(Json& config, const std::string& pre, const std::string& post) {
-  for (auto& proj : config["projections"]) {
-    if (proj["pre"] == pre && proj["post"] == post) return proj;
-  }
-  throw std::logic_error("test bug: no projection " + pre + "->" + post + " in the base config");
-}
+using eisim::test_support::Json;
+using eisim::test_support::kBaseConfig;
+using eisim::test_support::modified;
+using eisim::test_support::population;
+using eisim::test_support::projection;
 
 // Asserts that parsing throws eisim::ConfigError whose what() contains every one of `substrings`.
 void expect_config_error(const std::string& json_text, const std::vector<std::string>& substrings,
@@ -109,7 +56,7 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-std::string canonical_config_path() { return std::string(EISIM_SOURCE_DIR) + "/configs/balanced_eif.json"; }
+std::string canonical_config_path() { return eisim::test_support::source_path("configs/balanced_eif.json"); }
 
 // ---------------------------------------------------------------------------------------------------
 // Positive controls
@@ -516,118 +463,5 @@ TEST(ConfigErrors, OverrideWithBadExpression) {
 }
 
 TEST(ConfigErrors, OverrideNegativeT) { expect_config_error(kBaseConfig, {"simulation.T", "-1"}, {"T=-1"}); }
-
-// ---------------------------------------------------------------------------------------------------
-// The command line: the real binary, its exit status and what it prints
-
-struct CommandResult {
-  int status = -1;  // the exit status; -1 when the shell did not exit normally
-  std::string output;
-};
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return out + "'";
-}
-
-CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int raw = pclose(pipe);
-  if (raw != -1 && WIFEXITED(raw)) result.status = WEXITSTATUS(raw);
-  return result;
-}
-
-class CliConfigErrors : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(fs::exists(EISIM_BINARY)) << "the eisim binary is missing: " << EISIM_BINARY;
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    dir_ = fs::temp_directory_path() / ("eisim_config_errors_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(stamp) + "_" + std::to_string(counter++));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
-  CommandResult eisim(const std::string& args) {
-    return run_command(quoted(EISIM_BINARY) + " " + args);
-  }
-
-  // A clean, reported failure: the exit status, the words, and no sign of a crash.
-  static void expect_clean_failure(const CommandResult& r, int status, std::initializer_list<std::string> words) {
-    EXPECT_EQ(r.status, status) << "output:\n" << r.output;
-    for (const auto& w : words) {
-      EXPECT_NE(r.output.find(w), std::string::npos) << "the output does not contain \"" << w << "\":\n" << r.output;
-    }
-    for (const char* crash : {"terminate", "Segmentation", "core dumped", "Aborted"}) {
-      EXPECT_EQ(r.output.find(crash), std::string::npos) << "the output looks like a crash:\n" << r.output;
-    }
-  }
-
-  fs::path dir_;
-};
-
-TEST_F(CliConfigErrors, MalformedJsonFile) {
-  std::string text = kBaseConfig;
-  const size_t at = text.find("\"T\": 100");
-  ASSERT_NE(at, std::string::npos);
-  text.erase(at - 2, 1);  // the comma before "T"
-  const fs::path config = write("malformed.json", text);
-  const CommandResult r = eisim("run " + quoted(config.string()) + " --quiet --out " + quoted((dir_ / "out").string()));
-  expect_clean_failure(r, 2, {"error", "malformed JSON", "malformed.json"});
-}
-
-TEST_F(CliConfigErrors, UnknownKeyFile) {
-  const fs::path config = write("unknown_key.json", modified([](Json& c) { population(c, "E")["tau_mm"] = 15; }));
-  const CommandResult r = eisim("run " + quoted(config.string()) + " --quiet --out " + quoted((dir_ / "out").string()));
-  expect_clean_failure(r, 2, {"error", "populations.E", "tau_mm"});
-}
-
-TEST_F(CliConfigErrors, NonexistentFile) {
-  const fs::path config = dir_ / "no_such_config.json";
-  const CommandResult r = eisim("run " + quoted(config.string()) + " --quiet --out " + quoted((dir_ / "out").string()));
-  expect_clean_failure(r, 2, {"error", "no_such_config.json"});
-}
-
-TEST_F(CliConfigErrors, NegativeTOverride) {
-  const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --set T=-1 --quiet --out " +
-                                quoted((dir_ / "out").string()));
-  expect_clean_failure(r, 2, {"error", "simulation.T", "-1"});
-}
-
-TEST_F(CliConfigErrors, CudaBackendWithoutGpu) {
-  if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) {
-    GTEST_SKIP() << "this machine has an NVIDIA device; the no-GPU message cannot be checked here";
-  }
-  // burn_in=0: the canonical burn_in (200 ms) is longer than T=10 and would be refused first.
-  const CommandResult r = eisim("run " + quoted(canonical_config_path()) +
-                                " --backend cuda --set N=500 --set T=10 --set burn_in=0 --quiet --out " +
-                                quoted((dir_ / "out").string()));
-  expect_clean_failure(r, 3, {"cuda", "--backend cpu"});
-}
-
-TEST_F(CliConfigErrors, CompareWithoutGpu) {
-  if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) {
-    GTEST_SKIP() << "this machine has an NVIDIA device; the no-GPU message cannot be checked here";
-  }
-  // Refused before the CPU run: at this size the CPU would take minutes to get there.
-  const CommandResult r = eisim("compare " + quoted(canonical_config_path()) + " --set N=200000 --quiet");
-  expect_clean_failure(r, 3, {"cuda", "--backend cpu"});
-}
 
 }  // namespace

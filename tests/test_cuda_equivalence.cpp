@@ -30,7 +30,7 @@ TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
   for (const auto& entry : std::filesystem::directory_iterator(test_support::source_path("configs"))) {
     if (entry.path().extension() != ".json") continue;
     SCOPED_TRACE(entry.path().string());
-    // 12345 steps: not a whole number of 100-step blocks, so the single-step graph runs too.
+    // 12345 steps: not a whole number of 100-step blocks, so the last, shorter block runs as plain launches too.
     const NetworkSpec spec =
         load_network_spec(entry.path().string(), {"simulation.T=1234.5", "simulation.burn_in=0"});
     test_support::expect_identical_runs(spec, test_support::run_collecting(spec, BackendKind::cpu), test_support::run_collecting(spec, BackendKind::cuda));
@@ -223,6 +223,20 @@ TEST_F(CudaVsCpu, CompareReportsIdenticalSpikesOrTheStatisticalDifferences) {
     EXPECT_LT(std::abs(p["rate_rel_diff"].get<double>()), 0.05) << population << ": " << p.dump();
     EXPECT_LT(std::abs(p["cv_rel_diff"].get<double>()), 0.1) << population << ": " << p.dump();
     EXPECT_TRUE(p.contains("fano_rel_diff")) << population;
+  }
+
+  // The fast comparison's reference is the CPU in deterministic mode, whatever mode the candidate has:
+  // the CPU refuses fast mode (FastMode.*), so a fast reference could not have run at all. The JSON's
+  // "mode" is the candidate's and nothing in it names the reference's; but the reference ran as in the
+  // deterministic comparison: the same spikes, so the same statistics to the bit.
+  EXPECT_EQ(fast["reference"], "cpu");
+  EXPECT_EQ(fast["candidate"], "cuda");
+  for (const char* population : {"E", "I"}) {
+    const nlohmann::ordered_json& f = fast["populations"][population];
+    const nlohmann::ordered_json& d = deterministic["populations"][population];
+    for (const char* statistic : {"rate_hz", "cv_isi", "fano"}) {
+      EXPECT_EQ(f[statistic][0], d[statistic][0]) << population << " " << statistic << ": the reference ran otherwise";
+    }
   }
 }
 

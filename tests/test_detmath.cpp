@@ -1,4 +1,4 @@
-// Accuracy and special values of the deterministic exp/log (include/eisim/detmath.hpp).
+// Accuracy and special values of the deterministic exp/log (include/eisim/model/detmath.hpp).
 #include "eisim/model/detmath.hpp"
 
 #include <gtest/gtest.h>

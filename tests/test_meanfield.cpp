@@ -1,43 +1,32 @@
-// Mean-field tools (book Sec. 2.3, 3.1-3.2, 4.1) against their defining equations.
+// Mean-field tools (book Sec. 3.1-3.2, 4.1) against their defining equations: the balanced-state rates
+// of the canonical network are the book's for every N; the threshold-linear fixed point solves
+// r = g [W r + W_x r_x - theta]_+ and tends to the balanced state as the gain grows; the plastic rate
+// model (Eq. 4.3) settles at its target rate r0.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "eisim/theory/fi_curve.hpp"
+#include "eisim/engine/config.hpp"
 #include "eisim/theory/meanfield.hpp"
+#include "fitted_fi_curve.hpp"
 #include "test_support.hpp"
 
 namespace eisim {
 namespace {
 
-TEST(ThresholdLinearFit, RecoversAKnownCurve) {
-  const RectifiedLinear truth{2.5, 7.0};  // in Hz per mV here: the data are in Hz
-  std::vector<FiPoint> points;
-  for (double I = -10; I <= 50; I += 3) points.push_back(FiPoint{I, truth(I)});
-  const RectifiedLinear fit = fit_threshold_linear(points);
-  EXPECT_NEAR(fit.gain, 2.5 / 1000.0, 0.01 / 1000.0);  // returned in (spikes/ms)/mV
-  EXPECT_NEAR(fit.threshold, 7.0, 0.05);                // the threshold grid spacing is ~0.015 mV
+TEST(MeanField, CanonicalBalancedRatesAreTheBooks) {
+  for (const char* n : {"N=5000", "N=100000"}) {
+    const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), {n});
+    const auto rates = balanced_state_rates(spec);
+    ASSERT_TRUE(rates);
+    EXPECT_NEAR(rates->rates_hz[0], 50.0 / 9.0, 1e-9);   // 5.56 Hz: -W^-1 W_x r_x (book Eq. 3.9)
+    EXPECT_NEAR(rates->rates_hz[1], 125.0 / 9.0, 1e-9);  // 13.89 Hz
+  }
 }
 
-TEST(FiCurve, EifDrivenByPoissonSynapsesFiresBelowItsThresholdInput) {
-  // Book Fig. 2.6: the Fig. 2.5 neuron (I_th = V_T - E_L - D = 15 mV) fires at a mean input of
-  // 12.75 mV because of input fluctuations; the curve rises with the input.
-  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/eif_poisson_synapses.json"));
-  FiProtocol protocol;
-  protocol.r_e_hz = {2, 8, 14, 20};
-  protocol.t_ms = 3000;
-  const std::vector<FiPoint> curve = measure_fi_curve(spec.populations[0], protocol, 1);
-  ASSERT_EQ(curve.size(), 4u);
-  EXPECT_DOUBLE_EQ(curve[1].input_mv, 12.75);  // K_e j_e r_e + K_i j_i r_i
-  EXPECT_EQ(curve[0].rate_hz, 0.0);           // -5.25 mV: far below threshold
-  EXPECT_GT(curve[1].rate_hz, 1.0);           // fluctuation-driven
-  EXPECT_GT(curve[2].rate_hz, curve[1].rate_hz + 10.0);
-  EXPECT_GT(curve[3].rate_hz, curve[2].rate_hz + 10.0);
-}
-
-TEST(MeanField, ThresholdLinearFixedPointSolvesEquation39) {
+TEST(MeanField, ThresholdLinearFixedPointSolvesEquation310) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
-  const RectifiedLinear f{2.86 / 1000.0, 10.75};
+  const RectifiedLinear f = test_support::fitted_fi_curve();
   const auto rates = threshold_linear_rates(spec, f);
   ASSERT_TRUE(rates);
   // r = g (W r + W_x r_x - theta) with rates in spikes/ms and g in (spikes/ms)/mV.
@@ -61,7 +50,7 @@ TEST(MeanField, LargeGainGivesTheBalancedState) {
 TEST(MeanField, PlasticRateModelSettlesAtTheTargetRate) {
   // Eq. 4.3: any fixed point has r_e = r0 (with r_i > 0).
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/plasticity_eif.json"));
-  const auto run = integrate_plastic_mean_field(spec, RectifiedLinear{2.86 / 1000.0, 10.75}, 100.0);
+  const auto run = integrate_plastic_mean_field(spec, test_support::fitted_fi_curve(), 100.0);
   ASSERT_TRUE(run);
   EXPECT_NEAR(run->rate_e_hz.back(), 10.0, 0.05);
   EXPECT_GT(run->rate_i_hz.back(), 1.0);

@@ -10,6 +10,7 @@
 #include "eisim/theory/rate_network.hpp"
 #include "eisim/theory/rnn.hpp"
 #include "eisim/theory/rnn_task.hpp"
+#include "fitted_fi_curve.hpp"
 #include "test_support.hpp"
 #if defined(EISIM_WITH_CUDA)
 #include "eisim/theory/cuda_models.hpp"
@@ -58,7 +59,7 @@ TEST_F(RateModelsOnGpu, RlsOnTheGpuLearnsTheSineAsOnTheCpu) {
 TEST_F(RateModelsOnGpu, CommandLineTasksOnTheGpuAgreeWithTheCpu) {
   const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"));
   RateModelTask rates;
-  rates.f = RectifiedLinear{2.86 / 1000.0, 10.75};
+  rates.f = test_support::fitted_fi_curve();
   rates.t_ms = 300;
   const auto cpu_rates = run_rate_model(spec, rates, "");
   rates.backend = BackendKind::cuda;

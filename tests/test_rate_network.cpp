@@ -1,4 +1,4 @@
-// Rate network models (include/eisim/rate_network.hpp) against the theory of the book's Sec. 3.3
+// Rate network models (include/eisim/theory/rate_network.hpp) against the theory of the book's Sec. 3.3
 // and 4.2: the fixed point of Eq. 3.10, Jacobian eigenvalues and the trace condition of
 // Eq. 3.14 for the E-I network of Fig. 3.4, and the circular law for random Gaussian matrices.
 #include "eisim/theory/rate_network.hpp"

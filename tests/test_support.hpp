@@ -1,4 +1,5 @@
-// Shared helpers for the tests.
+// Shared helpers for the tests: running networks on each backend, comparing runs, and (cli_harness.hpp)
+// running commands and the eisim binary in a temporary folder.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "eisim/engine/compare.hpp"
 #include "eisim/engine/config.hpp"
 #include "eisim/errors.hpp"
+#include "cli_harness.hpp"
 
 namespace eisim::test_support {
 

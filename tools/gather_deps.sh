@@ -2,6 +2,7 @@
 # Copies the header-only and test dependencies (nlohmann/json, CLI11, Random123, Eigen headers and the
 # GoogleTest sources) from this machine's Debian packages into one folder, so that an offline GPU
 # machine with only nvcc and CMake can build eisim with -DEISIM_DEPS_DIR=<folder>.
+# docs/architecture.md, "Benchmarks".
 set -euo pipefail
 dest=${1:-deps}
 mkdir -p "$dest"

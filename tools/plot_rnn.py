@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# docs/architecture.md, "Outputs".
 """Plots an `eisim rnn` output folder like the book's Fig. 4.2: the readout z(t) against the
 target, and the error, with the learning period shaded.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# docs/architecture.md, "Outputs".
 """Plot an eisim output folder: spike rasters per recorded population and
 Gaussian-smoothed population rates (with balanced-state predictions if known).
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what eisim needs (Debian/Ubuntu packages) and builds it in build/.
-# CUDA is used when nvcc is found (PATH or /usr/local/cuda/bin); the CPU-only build needs none.
+# Installs what eisim needs (Debian/Ubuntu packages) and builds the eisim executable in build/
+# (tools/test.sh builds and runs the tests). CUDA is used when nvcc is found (PATH or
+# /usr/local/cuda/bin); the CPU-only build needs none. docs/architecture.md, "Layout".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,4 +23,4 @@ if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
   export PATH="/usr/local/cuda/bin:$PATH"
 fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)"
+cmake --build build -j "$(nproc)" --target eisim

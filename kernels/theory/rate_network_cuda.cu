@@ -1,3 +1,5 @@
+// A rate network's Euler loop on the GPU with cuBLAS;
+// docs/architecture.md, "Where each equation lives".
 #include <cublas_v2.h>
 
 #include <vector>

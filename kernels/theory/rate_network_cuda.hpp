@@ -1,6 +1,7 @@
-// A rate network's Euler loop (include/eisim/rate_network.hpp, integrate()) on the GPU: W r by
+// A rate network's Euler loop (include/eisim/theory/rate_network.hpp, integrate()) on the GPU: W r by
 // cuBLAS in double, the pointwise step by a kernel. Plain arrays in and out, so that nvcc never
-// sees Eigen; src/cuda_models.cpp does the rest.
+// sees Eigen; src/theory/cuda_models.cpp does the rest.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <vector>

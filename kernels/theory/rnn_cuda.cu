@@ -1,3 +1,5 @@
+// The chaotic RNN's time loop on the GPU with cuBLAS;
+// docs/architecture.md, "Where each equation lives".
 #include <cublas_v2.h>
 
 #include <cmath>

@@ -1,5 +1,6 @@
-// The chaotic RNN's time loop (include/eisim/rnn.hpp) on the GPU, in cuBLAS double precision.
-// Plain arrays in and out, so that nvcc never sees Eigen; src/rnn_cuda_glue.cpp does the rest.
+// The chaotic RNN's time loop (include/eisim/theory/rnn.hpp) on the GPU, in cuBLAS double precision.
+// Plain arrays in and out, so that nvcc never sees Eigen; src/theory/cuda_models.cpp does the rest.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <vector>

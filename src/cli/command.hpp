@@ -34,6 +34,7 @@ std::unique_ptr<Command> compare_command();
 std::unique_ptr<Command> meanfield_command();
 std::unique_ptr<Command> ratemodel_command();
 std::unique_ptr<Command> rnn_command();
+std::unique_ptr<Command> check_command();
 
 // What `run` and `compare` both take: a config, overrides, the backend and its options.
 struct SimulationArgs {

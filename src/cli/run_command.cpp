@@ -34,6 +34,7 @@ class RunCommand : public Command {
     CLI::App* run = app.add_subcommand("run", "simulate a network described in a JSON config");
     args_.add_to(run, "cpu");
     run->add_option("--out", out_dir_, "output folder (default: out/<config name>)");
+    run->add_flag("--overwrite", overwrite_, "replace the files of an earlier run in the output folder");
     return run;
   }
 
@@ -41,6 +42,7 @@ class RunCommand : public Command {
     const NetworkSpec spec = args_.spec();
     RunOptions options = args_.options();
     options.out_dir = out_dir_.empty() ? "out/" + std::filesystem::path(args_.config).stem().string() : out_dir_;
+    options.overwrite = overwrite_;
     options.stop = &stop_requested;
     stop_on_interrupt();
     const RunReport report = run_simulation(spec, options);
@@ -53,6 +55,7 @@ class RunCommand : public Command {
       if (!args_.quiet) std::cerr << "wrote " << path << " (book Eq. 4.3)\n";
     }
     std::cout << summary.dump(2) << std::endl;
+    for (const auto& warning : summary["warnings"]) std::cerr << "eisim: warning: " << warning.get<std::string>() << "\n";
     if (!args_.quiet) std::cerr << "wrote " << summary_path << "\n";
     if (report.interrupted) {
       std::cerr << "eisim: interrupted: the outputs in " << options.out_dir << " hold the first " << report.t_sim_ms
@@ -65,6 +68,7 @@ class RunCommand : public Command {
  private:
   SimulationArgs args_;
   std::string out_dir_;
+  bool overwrite_ = false;
 };
 
 }  // namespace

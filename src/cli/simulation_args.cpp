@@ -17,8 +17,8 @@ void SimulationArgs::add_to(CLI::App* app, const std::string& default_backend) {
       ->check(CLI::IsMember({"deterministic", "fast"}));
   app->add_option("--set", overrides, "override a value, e.g. --set N=20000 --set T=2000");
   app->add_option("--seed", seed, "random seed (overrides simulation.seed)")->check(CLI::NonNegativeNumber);
-  app->add_option("--threads", threads, "threads for network construction (default: all cores)")
-      ->check(CLI::PositiveNumber);
+  app->add_option("--threads", threads, "threads for network construction, 1 to 1024 (default: all cores)")
+      ->check(CLI::Range(1, 1024));
   app->add_flag("--quiet", quiet, "no progress display");
 }
 

@@ -1,9 +1,13 @@
+// summary.json: what a run computed, for people and scripts, with the balanced-state prediction
+// of the theory beside the measured rates;
+// docs/architecture.md, "Outputs".
 #include "eisim/cli/summary.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 
+#include "eisim/cli/run_warnings.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/theory/meanfield.hpp"
 
@@ -49,6 +53,9 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
     p["spikes"] = stats.spikes;
     p["rate_hz_windows"] = stats.rate_hz_windows;
     p["recorded"] = std::find(recorded.begin(), recorded.end(), static_cast<int>(a)) != recorded.end();
+    if (const auto fraction = lower_bound_fraction(spec, report, static_cast<int>(a))) {
+      p["lower_bound_fraction"] = *fraction;  // of neuron-steps, whose V the bound V_lb held
+    }
     pops[spec.populations[a].name] = p;
   }
   s["populations"] = pops;
@@ -68,6 +75,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
     }
     s["balanced_rates_hz"] = rates;
   }
+  s["warnings"] = run_warnings(spec, report);
   s["files"] = report.files;
   return s;
 }

@@ -31,6 +31,7 @@ class CpuBackend : public Backend {
   std::string device() const override;
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
+  std::vector<uint64_t> steps_at_lower_bound() const override;
   SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
 
  protected:
@@ -60,6 +61,7 @@ class CpuBackend : public Backend {
     std::vector<Channel> channels;
     std::vector<Outgoing> outgoing;
     std::vector<uint32_t> spiking;  // this step's spikes
+    uint64_t steps_at_lower_bound = 0;  // neuron-steps whose V the lower bound V_lb held
     // Poisson populations: the next candidate spike time and how many candidates were drawn.
     std::vector<double> next_candidate_ms;
     std::vector<uint64_t> candidates;

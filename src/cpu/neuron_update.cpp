@@ -37,23 +37,22 @@ void CpuBackend::update_membranes(PopulationState& pop, const PopulationSpec& sp
   uint8_t* crossed = pop.crossed.data();
   pop.spiking.clear();
   // One plain loop per model, so that the compiler vectorises it (the model's step is inlined).
-  const auto integrate_and_fire = [&](auto step) {
+  const auto integrate_and_fire = [&](NeuronModel model) {
+    int64_t at_bound = 0;
     for (int64_t j = 0; j < n; ++j) {
-      bool spiked;
-      V[j] = step(V[j], I[j], c, spiked);
+      bool bounded, spiked;
+      V[j] = integrate_and_fire_step(model, V[j], I[j], c, bounded, spiked);
       crossed[j] = spiked;
+      at_bound += bounded;
     }
+    pop.steps_at_lower_bound += static_cast<uint64_t>(at_bound);
   };
   switch (spec.model) {
     case NeuronModel::eif:
-      integrate_and_fire([](float v, float i, const MembraneConstants& k, bool& spiked) {
-        return integrate_and_fire_step(NeuronModel::eif, v, i, k, spiked);
-      });
+      integrate_and_fire(NeuronModel::eif);  // a constant: the model's branch folds away
       break;
     case NeuronModel::lif:
-      integrate_and_fire([](float v, float i, const MembraneConstants& k, bool& spiked) {
-        return integrate_and_fire_step(NeuronModel::lif, v, i, k, spiked);
-      });
+      integrate_and_fire(NeuronModel::lif);
       break;
     case NeuronModel::leaky_integrator:
       for (int64_t j = 0; j < n; ++j) V[j] = leaky_euler(V[j], I[j], c);

@@ -34,6 +34,12 @@ void CpuBackend::record_weights(int64_t step, BlockOutput& out) const {
   }
 }
 
+std::vector<uint64_t> CpuBackend::steps_at_lower_bound() const {
+  std::vector<uint64_t> steps;
+  for (const PopulationState& pop : pops_) steps.push_back(pop.steps_at_lower_bound);
+  return steps;
+}
+
 std::vector<uint64_t> CpuBackend::synapse_counts() const {
   std::vector<uint64_t> counts;
   for (const Connectivity& c : net_.projections) counts.push_back(c.synapse_count());

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "eisim/engine/backend.hpp"
+#include "eisim/engine/memory_estimate.hpp"
 #include "eisim/errors.hpp"
 #include "src/cpu/cpu_backend.hpp"
 #include "src/engine/host_machine.hpp"
@@ -46,13 +47,21 @@ std::string device_description(BackendKind kind) {
 
 void require_runnable(BackendKind kind, const NetworkSpec& spec, const BackendOptions& options) {
   require_meaningful_options(kind, options);
-  check_host_memory(spec, projections_built_on_host(kind, spec));
+  check_host_memory(kind, spec);
 #if defined(EISIM_WITH_CUDA)
   if (kind == BackendKind::cuda) {
     check_gpu_support(spec);
     check_device_memory(spec, options);
   }
 #endif
+}
+
+double device_memory_estimate(BackendKind kind, const NetworkSpec& spec, const BackendOptions& options) {
+#if defined(EISIM_WITH_CUDA)
+  if (kind == BackendKind::cuda) return estimate_device_bytes(spec, options);
+#endif
+  (void)kind, (void)spec, (void)options;
+  return 0.0;
 }
 
 std::vector<bool> projections_built_on_host(BackendKind kind, const NetworkSpec& spec) {

@@ -1,3 +1,5 @@
+// Initial state and constants every backend derives from the spec the same way;
+// docs/architecture.md, "Network build and backend set-up".
 #include "eisim/engine/backend_setup.hpp"
 
 #include <algorithm>
@@ -106,7 +108,10 @@ std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start,
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {
   std::vector<uint64_t> sample;
   const uint64_t n = std::min<uint64_t>(synapses, static_cast<uint64_t>(count));
-  for (uint64_t k = 0; k < n; ++k) sample.push_back(k * synapses / n);
+  // In 128 bits: k * synapses passes 2^64 for large samples of large projections.
+  for (uint64_t k = 0; k < n; ++k) {
+    sample.push_back(static_cast<uint64_t>(static_cast<unsigned __int128>(k) * synapses / n));
+  }
   return sample;
 }
 

@@ -1,3 +1,6 @@
+// `eisim compare`'s core: one network on the CPU reference and on another backend, kept in memory,
+// and the first difference between their spike trains;
+// docs/architecture.md, "Command line".
 #include "eisim/engine/compare.hpp"
 
 #include <cmath>
@@ -83,7 +86,8 @@ nlohmann::ordered_json compare_backends(const NetworkSpec& spec, const RunOption
   nlohmann::ordered_json out;
   out["reference"] = cpu.report.backend;
   out["candidate"] = gpu.report.backend;
-  out["mode"] = mode_name(gpu.report.mode);
+  out["mode"] = mode_name(gpu.report.mode);  // the candidate's; the CPU reference is always deterministic
+  out["reference_mode"] = mode_name(cpu.report.mode);
   out["device"] = gpu.report.device;
   const SpikeTrainDifference d = first_difference(spec, cpu, gpu);
   out["identical_spikes"] = d.identical;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/engine/config_limits.hpp"
 #include "src/engine/config_overrides.hpp"
 #include "src/engine/config_sections.hpp"
 
@@ -30,6 +31,12 @@ SimulationSpec read_simulation(const Json& config, Parameters& params) {
             sim.burn_in_ms);
   sim.seed = static_cast<uint64_t>(f.whole("seed", 0, 1));
   return sim;
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the user needs only the rest.
+std::string without_library_tag(const std::string& message) {
+  const size_t tag_end = message.rfind("] ", message.find(' '));
+  return message.rfind("[json.exception.", 0) == 0 && tag_end != std::string::npos ? message.substr(tag_end + 2) : message;
 }
 
 NetworkSpec read_spec(Json& config, const std::vector<std::string>& overrides) {
@@ -100,10 +107,12 @@ NetworkSpec parse_network_spec(const std::string& json_text, const std::vector<s
   Json config;
   try {
     config = Json::parse(json_text);
-  } catch (const Json::parse_error& e) {
-    throw ConfigError(std::string("config: malformed JSON: ") + e.what());
+  } catch (const Json::exception& e) {  // a syntax error, or a number beyond double's range (1e400)
+    throw ConfigError("config: malformed JSON: " + without_library_tag(e.what()));
   }
-  return read_spec(config, overrides);
+  NetworkSpec spec = read_spec(config, overrides);
+  check_limits(spec);
+  return spec;
 }
 
 NetworkSpec load_network_spec(const std::string& path, const std::vector<std::string>& overrides) {

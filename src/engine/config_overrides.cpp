@@ -1,5 +1,8 @@
+// --set key=value: edits the parsed JSON before it is read, so overrides get the same checks;
+// docs/architecture.md, "Config".
 #include "src/engine/config_overrides.hpp"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "eisim/errors.hpp"
@@ -9,11 +12,16 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json parse_value(const std::string& text) {
+// The fields of "simulation" that a bare name (--set T=2000) may set.
+const char* const kSimulationFields[] = {"dt", "T", "burn_in", "seed"};
+
+// A number, or else the text, kept as a string: an expression, checked when the config is read.
+Json parse_value(const std::string& key, const std::string& text) {
   char* end = nullptr;
   const double number = std::strtod(text.c_str(), &end);
-  if (!text.empty() && end == text.c_str() + text.size()) return number;
-  return text;  // an expression, checked when the config is read
+  if (text.empty() || end != text.c_str() + text.size()) return text;
+  if (!std::isfinite(number)) throw ConfigError("--set " + key + "=" + text + ": not a finite number");
+  return number;
 }
 
 std::vector<std::string> split(const std::string& key, char separator) {
@@ -27,14 +35,40 @@ std::vector<std::string> split(const std::string& key, char separator) {
   }
 }
 
+// A populations or projections element's name: its "name", or for a projection without one the
+// default "pre->post" (config_projections.cpp gives it the same).
+std::string element_name(const Json& element, const std::string& list) {
+  if (!element.is_object()) return "";
+  const auto text = [&](const char* field) {
+    return element.contains(field) && element.at(field).is_string() ? element.at(field).get<std::string>() : "";
+  };
+  if (element.contains("name") || list != "projections") return text("name");
+  return text("pre") + "->" + text("post");
+}
+
 // The element of a "populations" or "projections" array with this name.
 Json& named_element(Json& config, const std::string& list, const std::string& name, const std::string& key) {
   if (config.contains(list) && config[list].is_array()) {
     for (auto& element : config[list]) {
-      if (element.is_object() && element.value("name", std::string()) == name) return element;
+      if (element_name(element, list) == name) return element;
     }
   }
   throw ConfigError("--set " + key + ": there is no " + list.substr(0, list.size() - 1) + " named '" + name + "'");
+}
+
+// config[section], which must be an object (created when absent).
+Json& section(Json& config, const std::string& name, const std::string& key) {
+  Json& s = config[name];
+  if (s.is_null()) s = Json::object();
+  if (!s.is_object()) throw ConfigError("--set " + key + ": \"" + name + "\" is not an object in the config");
+  return s;
+}
+
+bool is_simulation_field(const std::string& name) {
+  for (const char* field : kSimulationFields) {
+    if (name == field) return true;
+  }
+  return false;
 }
 
 void apply_one(Json& config, const std::string& assignment) {
@@ -43,21 +77,21 @@ void apply_one(Json& config, const std::string& assignment) {
     throw ConfigError("--set '" + assignment + "': expected key=value, e.g. --set N=20000");
   }
   const std::string key = assignment.substr(0, eq);
-  const Json value = parse_value(assignment.substr(eq + 1));
+  const Json value = parse_value(key, assignment.substr(eq + 1));
   const std::vector<std::string> path = split(key, '.');
 
   if (path.size() == 1) {
-    if (config.contains("parameters") && config["parameters"].contains(key)) {
+    if (config.contains("parameters") && config["parameters"].is_object() && config["parameters"].contains(key)) {
       config["parameters"][key] = value;
-    } else if (config.contains("simulation") && config["simulation"].contains(key)) {
-      config["simulation"][key] = value;
+    } else if (is_simulation_field(key)) {
+      section(config, "simulation", key)[key] = value;
     } else {
-      throw ConfigError("--set " + key + ": not a name in \"parameters\" nor a field of \"simulation\"");
+      throw ConfigError("--set " + key + ": not a name in \"parameters\" nor a field of \"simulation\" (dt, T, burn_in, seed)");
     }
     return;
   }
   if (path.size() == 2 && path[0] == "simulation") {
-    config["simulation"][path[1]] = value;  // unknown fields are refused when the config is read
+    section(config, "simulation", key)[path[1]] = value;  // unknown fields are refused when the config is read
     return;
   }
   if (path.size() == 3 && (path[0] == "populations" || path[0] == "projections")) {
@@ -71,6 +105,7 @@ void apply_one(Json& config, const std::string& assignment) {
 }  // namespace
 
 void apply_overrides(Json& config, const std::vector<std::string>& overrides) {
+  if (!overrides.empty() && !config.is_object()) throw ConfigError("--set: the config is not a JSON object");
   for (const auto& assignment : overrides) apply_one(config, assignment);
 }
 

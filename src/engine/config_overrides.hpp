@@ -1,4 +1,5 @@
 // --set key=value: edits a parsed config before it is validated, so overrides get the same checks.
+// docs/architecture.md, "Config".
 #pragma once
 
 #include <nlohmann/json.hpp>

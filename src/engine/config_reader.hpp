@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -44,6 +45,10 @@ class Parameters {
     if (std::find(resolving_.begin(), resolving_.end(), name) != resolving_.end()) {
       throw ConfigError("parameters." + name + ": refers to itself through " + join(resolving_));
     }
+    if (resolving_.size() >= kMaxChain) {
+      throw ConfigError("parameters." + name + ": more than " + std::to_string(kMaxChain) +
+                        " parameters refer to one another in a chain");
+    }
     resolving_.push_back(name);
     const double value = evaluate(block_->at(name), "parameters." + name);
     resolving_.pop_back();
@@ -51,8 +56,14 @@ class Parameters {
     return value;
   }
 
+  // Every number of a config is finite: JSON has no inf or NaN, expressions refuse them, and this
+  // refuses what --set may bring in (inf, nan).
   double evaluate(const Json& value, const std::string& field) {
-    if (value.is_number()) return value.get<double>();
+    if (value.is_number()) {
+      const double number = value.get<double>();
+      if (!std::isfinite(number)) throw ConfigError(field + ": must be a finite number, got " + fmt(number));
+      return number;
+    }
     if (!value.is_string()) {
       throw ConfigError(field + ": expected a number or an expression string, got " + show(value));
     }
@@ -72,6 +83,7 @@ class Parameters {
   }
 
  private:
+  static constexpr size_t kMaxChain = 256;  // lookups recurse: a limit keeps the stack safe
   const Json* block_;
   std::map<std::string, double> values_;
   std::vector<std::string> resolving_;
@@ -100,11 +112,12 @@ class Fields {
   double number(const std::string& key) const { return params_.evaluate(raw(key), field(key)); }
   double number(const std::string& key, double fallback) const { return has(key) ? number(key) : fallback; }
 
-  // Sizes, in-degrees and seeds: rounded to the nearest whole number, e.g. "0.8*N".
+  // Sizes, in-degrees and seeds: rounded to the nearest whole number, e.g. "0.8*N"; at most 2^53,
+  // below which every whole number is a double.
   int64_t whole(const std::string& key, int64_t minimum) const {
     const double value = number(key);
-    if (value < static_cast<double>(minimum) - 0.5 || value > 9.0e15) {
-      throw ConfigError(field(key) + ": must be a whole number >= " + std::to_string(minimum) + ", got " +
+    if (value < static_cast<double>(minimum) - 0.5 || value > 9007199254740992.0) {
+      throw ConfigError(field(key) + ": must be a whole number from " + std::to_string(minimum) + " to 2^53, got " +
                         fmt(value));
     }
     return std::llround(value);

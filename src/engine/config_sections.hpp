@@ -1,5 +1,6 @@
 // The readers of a config's sections, one file each (config_populations.cpp, config_projections.cpp,
 // config_recording.cpp); config.cpp reads the top level and "simulation" and calls them in order.
+// docs/architecture.md, "Config".
 #pragma once
 
 #include <string>

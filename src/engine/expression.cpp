@@ -1,4 +1,5 @@
 // Recursive-descent evaluator for parameter expressions; it computes while it parses, no AST.
+// docs/architecture.md, "Config".
 //
 // Grammar (whitespace allowed between any two tokens):
 //   expr    := term (('+' | '-') term)*
@@ -61,7 +62,19 @@ class Parser {
     return true;
   }
 
+  // Each nested expression, unary sign or power goes one call deeper; a limit keeps a hostile text
+  // ("((((...") from overflowing the stack.
+  static constexpr int kMaxDepth = 200;
+  struct Deeper {
+    Parser& parser;
+    explicit Deeper(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth) parser.fail(parser.pos_, "nested more than " + std::to_string(kMaxDepth) + " deep");
+    }
+    ~Deeper() { --parser.depth_; }
+  };
+
   double expr() {
+    const Deeper deeper(*this);
     double value = term();
     for (;;) {
       const std::size_t at = (skip_space(), pos_);
@@ -82,6 +95,7 @@ class Parser {
   }
 
   double unary() {
+    const Deeper deeper(*this);
     if (accept('-')) return -unary();
     if (accept('+')) return unary();
     return power();
@@ -183,6 +197,7 @@ class Parser {
   const std::string& text_;
   const VariableLookup& lookup_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // calls of expr() and unary() under way
 };
 
 }  // namespace

@@ -13,7 +13,6 @@
 #include "eisim/model/erdos_renyi.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/model/random.hpp"
-#include "src/engine/host_machine.hpp"
 
 namespace eisim {
 namespace {
@@ -103,27 +102,6 @@ uint64_t Network::synapse_count() const {
 double expected_synapses(const NetworkSpec& spec, size_t k) {
   const ProjectionSpec& proj = spec.projections[k];
   return proj.mean_indegree(spec.populations[proj.pre].size) * static_cast<double>(spec.populations[proj.post].size);
-}
-
-double estimate_connectivity_bytes(const NetworkSpec& spec, const std::vector<bool>& on_host) {
-  double bytes = 0;
-  for (size_t k = 0; k < spec.projections.size(); ++k) {
-    if (!on_host.empty() && !on_host[k]) continue;
-    // Targets twice while chunks are laid out (or sources + targets when transposing), row starts once.
-    const int64_t n_pre = spec.populations[spec.projections[k].pre].size;
-    bytes += 2.0 * 4.0 * expected_synapses(spec, k) + 8.0 * static_cast<double>(n_pre + 1);
-  }
-  return bytes;
-}
-
-void check_host_memory(const NetworkSpec& spec, const std::vector<bool>& on_host) {
-  const double needed = estimate_connectivity_bytes(spec, on_host);
-  const double available = available_host_bytes();
-  if (available > 0 && needed > 0.9 * available) {
-    throw RuntimeProblem("the network will not fit in memory: building its connectivity needs about " +
-                         gib(needed) + ", and this machine has " + gib(available) +
-                         " available; reduce N or the connection probability");
-  }
 }
 
 double erdos_renyi_p(const ProjectionSpec& proj) { return proj.rule == ConnectionRule::all_to_all ? 1.0 : proj.p; }

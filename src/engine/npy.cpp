@@ -1,3 +1,5 @@
+// NumPy .npy files written as a stream, the header kept valid at every flush;
+// docs/architecture.md, "Outputs".
 #include "eisim/engine/npy.hpp"
 
 #include <cerrno>
@@ -59,6 +61,18 @@ void NpyWriter::append(const void* items, size_t count) {
     throw RuntimeProblem(path_ + ": write failed (" + std::strerror(errno) + "); is the disk full?");
   }
   items_ += count;
+}
+
+void NpyWriter::flush() {
+  if (!file_) return;
+  // Data first, then the header that counts it: a run killed at any moment leaves a file that loads,
+  // holding at least what the header says.
+  if (std::fflush(file_) != 0) throw RuntimeProblem(path_ + ": write failed (" + std::strerror(errno) + ")");
+  const long end = std::ftell(file_);
+  write_header();
+  if (std::fseek(file_, end, SEEK_SET) != 0 || std::fflush(file_) != 0) {
+    throw RuntimeProblem(path_ + ": write failed (" + std::strerror(errno) + ")");
+  }
 }
 
 void NpyWriter::close() {

@@ -1,3 +1,5 @@
+// The output writer: recorded blocks to .npy files on a thread of its own;
+// docs/architecture.md, "Outputs".
 #include "eisim/engine/output_writer.hpp"
 
 #include <algorithm>
@@ -113,18 +115,23 @@ void OutputWriter::finish() {
   }
   if (thread_.joinable()) thread_.join();
   if (error_) std::rethrow_exception(error_);
+  for_each_stream([](NpyWriter& file) { file.close(); });
+}
+
+template <typename Action>
+void OutputWriter::for_each_stream(Action action) {
   for (auto& [times, ids] : spike_files_) {
-    times.close();
-    ids.close();
+    action(times);
+    action(ids);
   }
   for (auto& files : trace_files_) {
-    files.t.close();
-    for (auto& column : files.columns) column.close();
+    action(files.t);
+    for (auto& column : files.columns) action(column);
   }
   for (auto& files : weight_files_) {
-    files.t.close();
-    files.mean.close();
-    files.sample.close();
+    action(files.t);
+    action(files.mean);
+    action(files.sample);
   }
 }
 
@@ -189,6 +196,7 @@ void OutputWriter::write(const BlockOutput& block) {
     files.mean.append(record.mean.data(), record.mean.size());
     files.sample.append(record.sample.data(), record.sample.size());
   }
+  for_each_stream([](NpyWriter& file) { file.flush(); });  // each block on disk, loadable
 }
 
 }  // namespace eisim

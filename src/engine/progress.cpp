@@ -1,3 +1,5 @@
+// Progress of a run on stderr: a line rewritten on a terminal, a log line now and then elsewhere;
+// docs/architecture.md, "The run loop".
 #include "eisim/engine/progress.hpp"
 
 #include <unistd.h>

@@ -1,3 +1,6 @@
+// The run loop: refuse what cannot run, build, step the backend in blocks one ahead, hand each
+// block on;
+// docs/architecture.md, "The run loop".
 #include "eisim/engine/simulation.hpp"
 
 #include <algorithm>
@@ -22,7 +25,10 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   RunReport report;
   report.threads = std::max(1, options.threads);
   std::unique_ptr<OutputWriter> writer;
-  if (!options.out_dir.empty()) writer = std::make_unique<OutputWriter>(spec, options.out_dir);
+  if (!options.out_dir.empty()) {
+    prepare_output_folder(options.out_dir, options.overwrite);
+    writer = std::make_unique<OutputWriter>(spec, options.out_dir);
+  }
 
   Progress progress(spec, options.show_progress);
   progress.building(backend_name(options.backend), report.threads);
@@ -69,6 +75,7 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   report.t_sim_ms =
       report.interrupted ? static_cast<double>(steps_done) * spec.simulation.dt_ms : spec.simulation.t_ms;
   report.wall_s = seconds_since(loop_start);
+  report.steps_at_lower_bound = backend->steps_at_lower_bound();
   progress.finish();
   if (writer) {
     writer->finish();

@@ -1,3 +1,5 @@
+// Spike-train statistics accumulated while the run goes on (book Ch. 2): rates, ISI CV, Fano factor;
+// docs/architecture.md, "The run loop".
 #include "eisim/engine/statistics.hpp"
 
 #include <algorithm>

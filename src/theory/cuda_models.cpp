@@ -1,4 +1,5 @@
 // Host side of the GPU rate models: Eigen in, plain arrays to kernels/, Eigen out.
+// docs/architecture.md, "Where each equation lives".
 #include "eisim/theory/cuda_models.hpp"
 
 #include <cmath>

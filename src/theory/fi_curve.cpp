@@ -1,3 +1,5 @@
+// f-I curves by simulation (book Fig. 2.6) and their threshold-linear fit;
+// docs/architecture.md, "Where each equation lives".
 #include "eisim/theory/fi_curve.hpp"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// Mean-field theory of a config: weights w_ab = N_b p_ab j_ab, the balanced state (book Eq. 3.9), the
+// threshold-linear fixed point (Eq. 3.10), the plastic mean field (Eq. 4.3);
+// docs/architecture.md, "Where each equation lives".
 #include "eisim/theory/meanfield.hpp"
 
 #include <algorithm>
@@ -80,9 +83,9 @@ RateNetwork mean_field_rate_network(const NetworkSpec& spec, const RectifiedLine
   for (const auto& [name, tau] : tau_ms) {
     const int index = spec.population_index(name);
     if (index < 0 || std::find(pops.begin(), pops.end(), index) == pops.end()) {
-      throw ConfigError("--tau " + name + ": not a spiking population of the config");
+      throw UsageError("--tau " + name + ": not a spiking population of the config");
     }
-    if (!(tau > 0)) throw ConfigError("--tau " + name + ": must be > 0 ms");
+    if (!(tau > 0)) throw UsageError("--tau " + name + ": must be > 0 ms");
   }
   return net;
 }

@@ -1,3 +1,5 @@
+// `eisim meanfield`'s JSON: the mean-field quantities of a config;
+// docs/architecture.md, "Command line".
 #include "eisim/theory/meanfield_report.hpp"
 
 #include <algorithm>

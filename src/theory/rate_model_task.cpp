@@ -1,3 +1,5 @@
+// `eisim ratemodel`: the config's rate model integrated from r = 0, written to a folder;
+// docs/architecture.md, "Command line".
 #include "eisim/theory/rate_model_task.hpp"
 
 #include <chrono>
@@ -16,7 +18,7 @@ namespace eisim {
 
 nlohmann::ordered_json run_rate_model(const NetworkSpec& spec, const RateModelTask& task, const std::string& out_dir) {
   if (!(task.dt_ms > 0) || !(task.t_ms >= task.dt_ms) || !(task.record_every_ms >= task.dt_ms)) {
-    throw ConfigError("ratemodel: need dt > 0, T >= dt and --every >= dt");
+    throw UsageError("ratemodel: need dt > 0, T >= dt and --every >= dt");
   }
   require_backend(task.backend);
   const RateNetwork net = mean_field_rate_network(spec, task.f, task.tau_ms);

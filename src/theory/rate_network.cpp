@@ -1,3 +1,5 @@
+// Rate networks (book Sec. 3.3): Euler integration, fixed points, Jacobian and its eigenvalues;
+// docs/architecture.md, "Where each equation lives".
 #include "eisim/theory/rate_network.hpp"
 
 #include <Eigen/Eigenvalues>

@@ -1,3 +1,5 @@
+// The chaotic RNN with feedback (book Eq. 4.4) and its readout trained by LMS (Eq. 4.7) or RLS (Eq. 4.8);
+// docs/architecture.md, "Where each equation lives".
 #include "eisim/theory/rnn.hpp"
 
 #include <cmath>

@@ -1,3 +1,5 @@
+// `eisim rnn`: the RNN trained on a sine and tested, written to a folder;
+// docs/architecture.md, "Command line".
 #include "eisim/theory/rnn_task.hpp"
 
 #include <chrono>
@@ -41,14 +43,14 @@ Learning learning_from_name(const std::string& name) {
   if (name == "none") return Learning::none;
   if (name == "lms") return Learning::lms;
   if (name == "rls") return Learning::rls;
-  throw ConfigError("--learning: unknown rule '" + name + "' (known: none, lms, rls)");
+  throw UsageError("--learning: unknown rule '" + name + "' (known: none, lms, rls)");
 }
 
 nlohmann::ordered_json run_rnn_task(const RnnTask& task, const std::string& out_dir) {
-  if (task.params.N < 1) throw ConfigError("--N: must be at least 1, got " + std::to_string(task.params.N));
-  if (!(task.params.dt > 0)) throw ConfigError("--dt: must be > 0 ms");
-  if (!(task.t_ms >= task.params.dt)) throw ConfigError("--T: must be at least dt");
-  if (!(task.learn_from_ms <= task.learn_until_ms)) throw ConfigError("--learn-from: must not be after --learn-until");
+  if (task.params.N < 1) throw UsageError("--N: must be at least 1, got " + std::to_string(task.params.N));
+  if (!(task.params.dt > 0)) throw UsageError("--dt: must be > 0 ms");
+  if (!(task.t_ms >= task.params.dt)) throw UsageError("--T: must be at least dt");
+  if (!(task.learn_from_ms <= task.learn_until_ms)) throw UsageError("--learn-from: must not be after --learn-until");
   const double period = task.period_ms;
   const auto start = std::chrono::steady_clock::now();
   const auto target = [period](double t) { return std::sin(2.0 * M_PI * t / period); };

@@ -1,4 +1,5 @@
 // summary.json: what a run computed, for people and scripts.
+// docs/architecture.md, "Outputs".
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -84,6 +84,8 @@ class Backend {
   }
   // Weights of projection k after every started block, one per synapse in presynaptic-major order.
   virtual std::vector<float> weights(int projection) const = 0;
+  // Per population, the neuron-steps so far whose V the lower bound V_lb held (0 without a bound).
+  virtual std::vector<uint64_t> steps_at_lower_bound() const = 0;
   // Synapses of every projection (a backend may have built some itself).
   virtual std::vector<uint64_t> synapse_counts() const = 0;
   // The synapses that recording `w` samples (weight_sample, backend_setup.hpp).
@@ -108,6 +110,9 @@ std::string device_description(BackendKind kind);
 // that mean nothing on it (fast mode on the CPU), RuntimeProblem for a feature it lacks or not enough
 // host or (CUDA) GPU memory, naming the estimate and what is free. Cheap: it uses expected synapse counts.
 void require_runnable(BackendKind kind, const NetworkSpec& spec, const BackendOptions& options);
+
+// Bytes of GPU memory the network needs on backend `kind` (0 for the CPU backend).
+double device_memory_estimate(BackendKind kind, const NetworkSpec& spec, const BackendOptions& options);
 
 // The backend, set up for this network (call require_runnable first: it checks memory before the
 // network is built); throws as require_backend does, and UsageError for options that mean nothing.

@@ -1,4 +1,5 @@
 // Runs one network on two backends and says whether, or how much, their spikes differ.
+// docs/architecture.md, "Command line".
 #pragma once
 
 #include <cstdint>

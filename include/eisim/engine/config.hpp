@@ -1,5 +1,6 @@
 // The network description: what a JSON config says, resolved to numbers and validated.
 // Units: ms, mV, mV·ms for weights; rates are given in Hz in configs and kept in Hz here.
+// docs/architecture.md, "Config".
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // The built network: connectivity of every projection, presynaptic-major (CSR), generated from
 // counter-based draws so that any backend or thread count builds the same synapses.
+// docs/architecture.md, "Network build and backend set-up".
 #pragma once
 
 #include <cstdint>
@@ -25,13 +26,6 @@ struct Network {
 // Expected number of synapses of projection k (exact for fixed in-degree and all-to-all).
 double expected_synapses(const NetworkSpec& spec, size_t k);
 
-// Bytes the host needs while building the network's connectivity (only projections with
-// on_host[k] set, when given; see build_network).
-double estimate_connectivity_bytes(const NetworkSpec& spec, const std::vector<bool>& on_host = {});
-
-// Throws RuntimeProblem, naming the estimate and the memory available, if it will not fit.
-void check_host_memory(const NetworkSpec& spec, const std::vector<bool>& on_host = {});
-
 // The connection probability of a probability or all-to-all projection (1 for all-to-all).
 double erdos_renyi_p(const ProjectionSpec& proj);
 
@@ -39,7 +33,8 @@ double erdos_renyi_p(const ProjectionSpec& proj);
 uint32_t connectivity_stream(size_t k);
 
 // Builds every projection, or only those with on_host[k] set (the others are left empty, for a
-// backend that builds them itself). Call check_host_memory first where the size is not small.
+// backend that builds them itself). Check the memory first (require_runnable, backend.hpp) where the
+// size is not small.
 Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host = {});
 
 }  // namespace eisim

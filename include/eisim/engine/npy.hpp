@@ -1,5 +1,7 @@
-// NumPy .npy files, written as a stream: the length is filled in when the file is closed,
-// so arrays of unknown final size (spike trains) never have to sit in memory.
+// NumPy .npy files, written as a stream: the length is filled in at each flush and when the file is
+// closed, so arrays of unknown final size (spike trains) never have to sit in memory, and a run killed
+// at any moment leaves files that load.
+// docs/architecture.md, "Outputs".
 #pragma once
 
 #include <cstdint>
@@ -30,7 +32,8 @@ class NpyWriter {
   NpyWriter(NpyWriter&& other) noexcept;
 
   void append(const void* items, size_t count);  // `count` items, whole rows for 2-D
-  void close();                                  // writes the final shape; throws on I/O errors
+  void flush();  // puts what was appended on disk, with a header that counts it; throws on I/O errors
+  void close();  // writes the final shape; throws on I/O errors
 
  private:
   void write_header();

@@ -1,5 +1,6 @@
 // Writes recorded spikes and traces to .npy files on a thread of its own, so the run loop does
 // not wait for the disk. A full queue makes the run loop wait; nothing is ever dropped.
+// docs/architecture.md, "Outputs".
 #pragma once
 
 #include <condition_variable>
@@ -39,6 +40,8 @@ class OutputWriter {
   };
   void run();
   void write(const BlockOutput& block);
+  template <typename Action>
+  void for_each_stream(Action action);  // every file written block by block
 
   const NetworkSpec& spec_;
   std::vector<std::string> files_;
@@ -58,6 +61,10 @@ class OutputWriter {
   std::exception_ptr error_;
   std::thread thread_;
 };
+
+// Makes sure `dir` will hold one run's files only: throws UsageError when it holds files an earlier run
+// of eisim wrote, unless `overwrite`, which removes those (and nothing else) first.
+void prepare_output_folder(const std::string& dir, bool overwrite);
 
 // Name of synaptic current `channel` of population `post`: its source population, or the
 // projection name where two projections come from the same population.

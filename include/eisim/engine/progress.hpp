@@ -1,4 +1,5 @@
 // Progress of a run: on a terminal a line rewritten in place, elsewhere a log line now and then.
+// docs/architecture.md, "The run loop".
 #pragma once
 
 #include <chrono>

@@ -18,6 +18,7 @@ struct RunOptions {
   BackendKind backend = BackendKind::cpu;
   int threads = 1;              // for network construction
   std::string out_dir;         // empty: write nothing
+  bool overwrite = false;      // replace an earlier run's files in out_dir (else refuse the folder)
   bool show_progress = false;
   BackendOptions backend_options;  // accumulation mode, steps per backend call
   // Checked after each block: once set, the run ends with the blocks already started, and
@@ -39,6 +40,7 @@ struct RunReport {
   uint64_t synapses = 0;
   std::vector<uint64_t> projection_synapses;  // per projection
   std::vector<PopulationStatistics> populations;
+  std::vector<uint64_t> steps_at_lower_bound;  // per population: neuron-steps the lower bound V_lb held
   std::vector<std::string> files;  // written into out_dir
 };
 

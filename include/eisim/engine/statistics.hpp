@@ -1,5 +1,6 @@
 // Spike-train statistics accumulated while the simulation runs (book Ch. 2): time-averaged rates,
 // ISI coefficient of variation and Fano factor, all over the time after burn-in.
+// docs/architecture.md, "The run loop".
 #pragma once
 
 #include <cstdint>

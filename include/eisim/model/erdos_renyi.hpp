@@ -2,6 +2,7 @@
 // host builder (src/engine/network.cpp) and the GPU builder (kernels/connectivity_build.cuh): row k is a pure
 // function of (seed, stream, k). Gaps between successive targets are geometric, so the work is
 // proportional to the synapses, not to the pairs.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <cmath>

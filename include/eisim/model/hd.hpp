@@ -1,4 +1,5 @@
 // Marks small functions that both backends compile: host code and, under nvcc, device code.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #if defined(__CUDACC__)

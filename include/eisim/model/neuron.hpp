@@ -32,18 +32,23 @@ EISIM_HD float leaky_euler(float V, float I, const MembraneConstants& c) {
 }
 
 // After the Euler step: V <- max(V, V_lb); V > V_th is a spike, and then V <- V_re (book Sec. 1.2).
-// Returns the new V and sets `spiked` (an out-parameter: g++ vectorises the CPU's loop over neurons
-// with it, not with a struct holding a bool, and nvcc fits the GPU's update in 64 registers).
-EISIM_HD float bound_threshold_reset(float V, const MembraneConstants& c, bool& spiked) {
-  const float bounded = V < c.V_lb ? c.V_lb : V;
-  spiked = bounded > c.V_th;
-  return spiked ? c.V_re : bounded;
+// Returns the new V and says whether the bound held V (input the bound threw away: the run reports how
+// often) and whether it spiked. Out-parameters, not a struct: g++ vectorises the CPU's loop over neurons
+// with them, and nvcc fits the GPU's update in 64 registers.
+EISIM_HD float bound_threshold_reset(float V, const MembraneConstants& c, bool& bounded, bool& spiked) {
+  bounded = V < c.V_lb;
+  const float held = bounded ? c.V_lb : V;
+  spiked = held > c.V_th;
+  return spiked ? c.V_re : held;
 }
 
 // One step of an integrate-and-fire neuron, EIF (book Eq. 1.5) or LIF, with total input I (mV): the new
-// V, and whether it spiked. The leaky integrator (book Eq. 1.2) is leaky_euler alone: it has no threshold.
-EISIM_HD float integrate_and_fire_step(NeuronModel model, float V, float I, const MembraneConstants& c, bool& spiked) {
-  return bound_threshold_reset(model == NeuronModel::eif ? eif_euler(V, I, c) : leaky_euler(V, I, c), c, spiked);
+// V, whether the lower bound held it, whether it spiked. The leaky integrator (book Eq. 1.2) is
+// leaky_euler alone: it has no threshold and no bound.
+EISIM_HD float integrate_and_fire_step(NeuronModel model, float V, float I, const MembraneConstants& c, bool& bounded,
+                                       bool& spiked) {
+  return bound_threshold_reset(model == NeuronModel::eif ? eif_euler(V, I, c) : leaky_euler(V, I, c), c, bounded,
+                               spiked);
 }
 
 }  // namespace eisim

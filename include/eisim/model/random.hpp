@@ -1,5 +1,6 @@
 // Counter-based randomness (Philox4x32-10, Random123): a draw is a pure function of
 // (seed, stream, item, index), so both backends, any thread or rank, and any order get the same numbers.
+// docs/architecture.md, "The determinism contract".
 #pragma once
 
 #include <Random123/philox.h>

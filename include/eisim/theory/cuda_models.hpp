@@ -1,4 +1,5 @@
 // The rate models on the GPU (cuBLAS): available in builds with CUDA (EISIM_WITH_CUDA).
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <functional>

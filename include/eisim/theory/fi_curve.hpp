@@ -1,5 +1,6 @@
 // The f-I curve of a neuron driven by Poisson synapses, measured by simulation while the
 // excitatory input rate is swept (book Fig. 2.6), and its threshold-linear fit (book Sec. 2.3).
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <cstdint>

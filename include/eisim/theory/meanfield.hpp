@@ -1,4 +1,5 @@
 // Mean-field theory of the book's Sec. 3.1-3.3 and 4.1, computed from a network description.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <map>

@@ -1,4 +1,5 @@
 // `eisim meanfield`: the mean-field quantities of a config as JSON.
+// docs/architecture.md, "Command line".
 #pragma once
 
 #include <nlohmann/json.hpp>

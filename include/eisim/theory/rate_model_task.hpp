@@ -1,5 +1,6 @@
 // `eisim ratemodel`: the rate model of a config (Eq. 3.11/3.13 with the mean-field weights and a
 // threshold-linear f) integrated from r = 0, on the CPU or the GPU, with its fixed point and verdict.
+// docs/architecture.md, "Command line".
 #pragma once
 
 #include <map>

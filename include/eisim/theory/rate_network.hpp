@@ -5,6 +5,7 @@
 // Units follow the engine (docs/architecture.md, "Config reference"): time in ms, rates in spikes/ms, mean-field weights
 // w_ab = N_b p_ab j_ab in mV·ms, inputs and thresholds in mV, gains in (spikes/ms)/mV, so that
 // W r and X are both in mV.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <Eigen/Dense>

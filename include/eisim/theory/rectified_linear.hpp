@@ -1,5 +1,6 @@
 // The threshold-linear (rectified linear) f-I curve f(I) = g [I - theta]_+ (book Sec. 2.3), in
 // the engine's units: rates in spikes/ms, inputs and theta in mV, g in (spikes/ms)/mV.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 namespace eisim {

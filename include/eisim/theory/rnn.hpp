@@ -2,6 +2,7 @@
 //   tau dr/dt = -r + tanh(W r + X + Q z),   z = R r,
 // with R trained towards a target y(t) by LMS (Eq. 4.7) or recursive least squares (Eq. 4.8).
 // One readout (M = 1). Host-only (Eigen); time is in the book's abstract units, called ms here.
+// docs/architecture.md, "Where each equation lives".
 #pragma once
 
 #include <Eigen/Dense>

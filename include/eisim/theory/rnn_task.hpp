@@ -1,5 +1,6 @@
 // `eisim rnn`: train the chaotic RNN's readout on a sine target (book Fig. 4.2, Ex. 4.2.2-4.2.3),
 // write output, target and error to a folder, and report the errors and the speed.
+// docs/architecture.md, "Command line".
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,0 +1,83 @@
+// The ranges a whole network must keep to (docs/architecture.md, "Config reference").
+#include "src/engine/config_limits.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "eisim/errors.hpp"
+#include "eisim/model/synapse.hpp"
+
+namespace eisim {
+namespace {
+
+std::string fmt(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+void check_time_constant(const std::string& field, double tau, double dt) {
+  if (!(tau > dt)) {
+    throw ConfigError(field + ": must be longer than the step dt = " + fmt(dt) + " ms (one Euler step of a time "
+                      "constant at or below dt is meaningless), got " + fmt(tau));
+  }
+}
+
+}  // namespace
+
+double max_spikes_per_step(const PopulationSpec& pre) {
+  const double n = static_cast<double>(pre.size);
+  return pre.model == NeuronModel::poisson ? 2.0 * n + 1024.0 : n;
+}
+
+void check_limits(const NetworkSpec& spec) {
+  const SimulationSpec& sim = spec.simulation;
+  const double steps = sim.t_ms / sim.dt_ms;
+  if (steps > static_cast<double>(kMaxSteps)) {
+    throw ConfigError("simulation.T: T / dt = " + fmt(steps) + " steps; at most 2^40 steps, got T = " + fmt(sim.t_ms) +
+                      " ms at dt = " + fmt(sim.dt_ms) + " ms");
+  }
+  const double windows = sim.t_ms / spec.recording.rate_window_ms;
+  if (windows > static_cast<double>(kMaxRateWindows)) {
+    throw ConfigError("recording.rate_window_ms: the run would have " + fmt(windows) + " rate windows, at most " +
+                      fmt(static_cast<double>(kMaxRateWindows)) + "; choose a window of at least " +
+                      fmt(sim.t_ms / static_cast<double>(kMaxRateWindows)) + " ms, got " +
+                      fmt(spec.recording.rate_window_ms));
+  }
+  int64_t neurons = 0;
+  for (const PopulationSpec& pop : spec.populations) {
+    const std::string field = "populations." + pop.name;
+    neurons += pop.size;
+    if (neurons > kMaxNeurons) {
+      throw ConfigError(field + ".size: at most 2^31 - 1 neurons in all populations (neurons are numbered with "
+                        "32-bit integers), and this population brings the total to " + std::to_string(neurons));
+    }
+    if (pop.model == NeuronModel::poisson) {
+      const double per_step = pop.rate.max_hz() / 1000.0 * sim.dt_ms;
+      if (!(per_step < 1.0)) {
+        throw ConfigError(field + ".rate_hz: the peak rate times dt must be below one spike per step (a neuron "
+                          "spikes at most once a step), got " + fmt(pop.rate.max_hz()) + " Hz at dt = " +
+                          fmt(sim.dt_ms) + " ms");
+      }
+    } else {
+      check_time_constant(field + ".tau_m", pop.membrane.tau_m, sim.dt_ms);
+    }
+  }
+  for (const ProjectionSpec& proj : spec.projections) {
+    const std::string field = "projections." + proj.name;
+    check_time_constant(field + ".tau_syn", proj.tau_syn, sim.dt_ms);
+    if (proj.plasticity) check_time_constant(field + ".plasticity.tau_y", proj.plasticity->tau_y, sim.dt_ms);
+    // A step's jumps onto one neuron are summed in 64-bit fixed point (value * 2^32): they must stay
+    // below 2^62, half the range, even if every presynaptic neuron spikes in the same step.
+    const double jump = std::fabs(proj.weight / proj.tau_syn);
+    const double worst = jump * max_spikes_per_step(spec.populations[proj.pre]) * kFixedPointOne;
+    if (!(worst < 0x1p62)) {
+      throw ConfigError(field + ".weight: a step's synaptic input could overflow the 64-bit fixed-point sum: |J| / "
+                        "tau_syn = " + fmt(jump) + " mV from each of up to " +
+                        fmt(max_spikes_per_step(spec.populations[proj.pre])) +
+                        " presynaptic spikes a step must stay below 2^30 mV; got weight " + fmt(proj.weight));
+    }
+  }
+}
+
+}  // namespace eisim

@@ -1,0 +1,131 @@
+// The eisim binary's exit statuses and messages (docs/architecture.md, "Exit statuses"): bad input (a
+// config the reader refuses, a command line that does not parse, options that do not go together)
+// exits 2, and a machine that cannot run what was asked 3; each with a message naming what was wrong,
+// before anything is written or simulated, and never with a crash. --help is not an error: it exits 0.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "base_config.hpp"
+#include "test_support.hpp"
+
+namespace eisim {
+namespace {
+
+namespace fs = std::filesystem;
+using test_support::CommandResult;
+using test_support::expect_clean_failure;
+using test_support::quoted;
+
+std::string canonical_config_path() { return test_support::source_path("configs/balanced_eif.json"); }
+
+// ---------------------------------------------------------------------------------------------------
+// Network descriptions the reader refuses, and a machine without a GPU
+
+using CliConfigErrors = test_support::CommandLine;
+
+TEST_F(CliConfigErrors, MalformedJsonFile) {
+  std::string text = test_support::kBaseConfig;
+  const size_t at = text.find("\"T\": 100");
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at - 2, 1);  // the comma before "T"
+  const fs::path config = write("malformed.json", text);
+  const CommandResult r = eisim("run " + quoted(config.string()) + " --quiet --out " + quoted((dir_ / "out").string()));
+  expect_clean_failure(r, 2, {"error", "malformed JSON", "malformed.json"});
+}
+
+TEST_F(CliConfigErrors, UnknownKeyFile) {
+  using test_support::Json;
+  const fs::path config = write("unknown_key.json", test_support::modified([](Json& c) {
+                                  test_support::population(c, "E")["tau_mm"] = 15;
+                                }));
+  const CommandResult r = eisim("run " + quoted(config.string()) + " --quiet --out " + quoted((dir_ / "out").string()));
+  expect_clean_failure(r, 2, {"error", "populations.E", "tau_mm"});
+}
+
+TEST_F(CliConfigErrors, NonexistentFile) {
+  const fs::path config = dir_ / "no_such_config.json";
+  const CommandResult r = eisim("run " + quoted(config.string()) + " --quiet --out " + quoted((dir_ / "out").string()));
+  expect_clean_failure(r, 2, {"error", "no_such_config.json"});
+}
+
+TEST_F(CliConfigErrors, NegativeTOverride) {
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --set T=-1 --quiet --out " +
+                                quoted((dir_ / "out").string()));
+  expect_clean_failure(r, 2, {"error", "simulation.T", "-1"});
+}
+
+TEST_F(CliConfigErrors, CudaBackendWithoutGpu) {
+  if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) {
+    GTEST_SKIP() << "this machine has an NVIDIA device; the no-GPU message cannot be checked here";
+  }
+  // burn_in=0: the canonical burn_in (200 ms) is longer than T=10 and would be refused first.
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) +
+                                " --backend cuda --set N=500 --set T=10 --set burn_in=0 --quiet --out " +
+                                quoted((dir_ / "out").string()));
+  expect_clean_failure(r, 3, {"cuda", "--backend cpu"});
+}
+
+TEST_F(CliConfigErrors, CompareWithoutGpu) {
+  if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) {
+    GTEST_SKIP() << "this machine has an NVIDIA device; the no-GPU message cannot be checked here";
+  }
+  // Refused before the CPU run: at this size the CPU would take minutes to get there.
+  const CommandResult r = eisim("compare " + quoted(canonical_config_path()) + " --set N=200000 --quiet");
+  expect_clean_failure(r, 3, {"cuda", "--backend cpu"});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Command lines that mean nothing: exit status 2 (CLI11's own codes, 106 or 109, never leak out)
+
+using CliUsage = test_support::CommandLine;
+
+TEST_F(CliUsage, FastModeOnTheCpuExits2NamingItBeforeWritingAnything) {
+  // The CPU backend is the deterministic reference and has no fast mode.
+  const fs::path out = dir_ / "out";
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) +
+                                " --backend cpu --mode fast --set N=1000 --set T=50 --set burn_in=0 --quiet --out " +
+                                quoted(out.string()));
+  expect_clean_failure(r, 2, {"--mode fast", "--backend cuda"});
+  EXPECT_FALSE(fs::exists(out)) << "the output folder was made before the options were refused";
+}
+
+TEST_F(CliUsage, CompareWithTheCpuInFastModeExits2BeforeTheReferenceRuns) {
+  // At this size the CPU reference would take minutes: refused before it starts.
+  const CommandResult r = eisim("compare " + quoted(canonical_config_path()) +
+                                " --backend cpu --mode fast --set N=200000 --quiet");
+  expect_clean_failure(r, 2, {"--mode fast"});
+}
+
+TEST_F(CliUsage, AnUnknownSubcommandExits2) {
+  expect_clean_failure(eisim("frobnicate"), 2, {"subcommand", "frobnicate"});
+  expect_clean_failure(eisim(""), 2, {"subcommand"});  // none at all
+}
+
+TEST_F(CliUsage, AnUnknownFlagExits2NamingIt) {
+  const fs::path out = dir_ / "out";
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --frobnicate --out " + quoted(out.string()));
+  expect_clean_failure(r, 2, {"--frobnicate"});
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(CliUsage, AValueOutsideAnOptionsChoicesExits2NamingIt) {
+  expect_clean_failure(eisim("run " + quoted(canonical_config_path()) + " --backend gpu"), 2, {"--backend", "gpu"});
+  expect_clean_failure(eisim("run " + quoted(canonical_config_path()) + " --mode turbo"), 2, {"--mode", "turbo"});
+  expect_clean_failure(eisim("run"), 2, {"config"});  // the config is required
+}
+
+TEST_F(CliUsage, HelpExits0AndListsTheSubcommands) {
+  const CommandResult help = eisim("--help");
+  EXPECT_EQ(help.status, 0) << help.output;
+  for (const char* subcommand : {"run", "compare", "meanfield", "ratemodel", "rnn"}) {
+    EXPECT_NE(help.output.find(subcommand), std::string::npos) << subcommand << " is missing:\n" << help.output;
+  }
+  const CommandResult run_help = eisim("run --help");
+  EXPECT_EQ(run_help.status, 0) << run_help.output;
+  EXPECT_NE(run_help.output.find("--mode"), std::string::npos) << run_help.output;
+}
+
+}  // namespace
+}  // namespace eisim
