@@ -8,7 +8,8 @@
 # If build-device/ holds binaries built elsewhere for sm_90, they stand in should the build here fail;
 # DEVICE_CHECK_PREBUILT=1 uses them without building (it saves a lease a minute and a half).
 # DEVICE_CHECK_COMPARE='NAME=EISIM ...' times those binaries (older commits) against this one on the
-# plasticity target, in turn on the same card (bench/compare_binaries.py).
+# plasticity target, in turn on the same card (bench/compare_binaries.py). DEVICE_CHECK_SCALE=1 adds the
+# scale checks of bench/scale_check.sh (give the script a budget of 900 s or so: DEVICE_CHECK_BUDGET_S).
 # docs/architecture.md, "Benchmarks".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -124,6 +125,11 @@ echo "== RLS training, CPU (Eigen) against GPU (cuBLAS); DEVICE_CHECK_RLS=0 skip
 if [ "${DEVICE_CHECK_RLS:-1}" = 1 ]; then
   timed 90 python3 bench/rnn_benchmark.py --eisim "$eisim" --out "$logs/rnn_benchmark.json" > "$logs/rnn_benchmark.txt" 2>&1 ||
     note "RLS benchmark: failed (exit $?): $(tail -2 "$logs/rnn_benchmark.txt" | tr '\n' ' ')"
+fi
+
+echo "== scale checks: N = 300,000, the lower bound, compare beyond 2^32 synapses (DEVICE_CHECK_SCALE=1)"
+if [ "${DEVICE_CHECK_SCALE:-0}" = 1 ]; then
+  SCALE_CHECK_BUDGET_S=$((deadline - SECONDS - 30)) bash bench/scale_check.sh "$eisim" "$logs" 2>&1 | tee -a "$status_file"
 fi
 
 echo "== summary"

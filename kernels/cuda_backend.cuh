@@ -95,6 +95,7 @@ class CudaBackend final : public Backend {
     DeviceBuffer<unsigned long long> incoming_start, incoming_synapse;
     DeviceBuffer<uint32_t> incoming_pre;
     unsigned long long longest_column = 0;
+    DeviceBuffer<unsigned int> weight_overflow;  // one flag: the rule drove a weight out of range
   };
   // What one block records, the graph that runs a whole block into it, and the event that says
   // the block is done.

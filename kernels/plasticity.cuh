@@ -48,7 +48,11 @@ __device__ __forceinline__ void update_columns(const PlasticView& v, int parity,
       if (here[q]) J[q] = v.weight[synapse[q]];
     }
     for (int q = 0; q < kColumnChunksAtOnce; ++q) {
-      if (here[q]) v.weight[synapse[q]] = after_postsynaptic_spike(J[q], y[q], v.c);
+      if (here[q]) {
+        const float updated = after_postsynaptic_spike(J[q], y[q], v.c);
+        v.weight[synapse[q]] = updated;
+        if (!weight_in_range(updated, v.c)) atomicOr(v.weight_overflow, 1u);
+      }
     }
   }
 }

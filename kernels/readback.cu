@@ -63,6 +63,12 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
       record.neuron.push_back(static_cast<uint32_t>(key & 0xFFFFFFFFu));
     }
   }
+  for (const PlasticState& p : plastic_) {
+    unsigned int beyond = 0;
+    cuda_check(cudaMemcpy(&beyond, p.weight_overflow.data(), sizeof beyond, cudaMemcpyDeviceToHost),
+               "read the plastic weights' range flag");
+    if (beyond) throw RuntimeProblem(weight_out_of_range_message(spec_.projections[p.projection], p.constants));
+  }
   for (size_t t = 0; t < spec_.recording.traces.size(); ++t) {
     const TraceSpec& trace = spec_.recording.traces[t];
     const SampleRange samples = samples_within(first_step, count, trace.every_steps);

@@ -110,13 +110,15 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
     const int n_pre = static_cast<int>(spec.populations[proj.pre].size);
     const int n_post = static_cast<int>(spec.populations[proj.post].size);
-    PlasticState p{static_cast<int>(k), plasticity_constants(proj, dt),
+    PlasticState p{static_cast<int>(k), plasticity_constants(spec, static_cast<int>(k)),
                    DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_pre), 0.0f)),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_post), 0.0f)),
                    DeviceBuffer<float>(static_cast<size_t>(n_post)),  // written before it is read
-                   {}, {}, {}};  // the index, made next
+                   {}, {}, {}, 0, {}};  // the index and the range flag, made next
     index_columns(projections_[k], n_pre, n_post, p);
+    p.weight_overflow = DeviceBuffer<unsigned int>(1);
+    p.weight_overflow.zero();
     plastic_.push_back(std::move(p));
   }
   for (const WeightRecordingSpec& w : spec.recording.weights) {
@@ -308,7 +310,8 @@ void CudaBackend<Input>::make_delivery_groups() {
         jump_of<Input>(proj),
         plastic ? plastic->weight.data() : nullptr,
         plastic ? plastic->y_post_decayed.data() : nullptr,
-        plastic ? plastic->constants : PlasticityConstants{}};
+        plastic ? plastic->constants : PlasticityConstants{},
+        plastic ? plastic->weight_overflow.data() : nullptr};
   }
 }
 
@@ -340,7 +343,8 @@ cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const 
                            p.weight.data(),
                            p.y_pre.data(),
                            static_cast<int>(spec_.populations[spec_.projections[p.projection].pre].size),
-                           p.constants};
+                           p.constants,
+                           p.weight_overflow.data()};
 }
 
 std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Network& net, const BackendOptions& options) {

@@ -58,7 +58,9 @@ static __global__ void __launch_bounds__(kDeliveryThreads, 8)
         const uint32_t target = v.targets[t];
         const float J = v.weights[t];
         atomicAdd(v.input + target, plastic_jump(J, v.plasticity, Input(0)));
-        v.weights[t] = after_presynaptic_spike(J, v.y_post_decayed[target], v.plasticity);
+        const float updated = after_presynaptic_spike(J, v.y_post_decayed[target], v.plasticity);
+        v.weights[t] = updated;
+        if (!weight_in_range(updated, v.plasticity)) atomicOr(v.weight_overflow, 1u);
       });
     } else {
       for_each_in_chunk(v.row_start, row, local % v.chunks, v.chunk_size,

@@ -154,6 +154,7 @@ struct DeliveryView {
   float* weights;
   const float* y_post_decayed;  // see EligibilityTraces
   PlasticityConstants plasticity;
+  unsigned int* weight_overflow;  // set when the rule drives a weight out of range (weight_in_range)
 };
 
 // Projections delivered by one launch, as a kernel parameter (as PopulationGroup).
@@ -176,6 +177,7 @@ struct PlasticView {
   const float* y_pre;  // [parity * pre_n + neuron] (see EligibilityTraces)
   int pre_n;
   PlasticityConstants c;
+  unsigned int* weight_overflow;  // as DeliveryView's
 };
 
 // The plastic projections whose postsynaptic updates of the previous step ride along with one

@@ -56,6 +56,13 @@ TEST_F(CliConfigErrors, NegativeTOverride) {
   expect_clean_failure(r, 2, {"error", "simulation.T", "-1"});
 }
 
+TEST_F(CliConfigErrors, AnInfiniteTExits2BeforeTheOutputFolderIsMade) {
+  const fs::path out = dir_ / "out";
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --set T=inf --quiet --out " + quoted(out.string()));
+  expect_clean_failure(r, 2, {"error in the network description", "--set T=inf", "not a finite number"});
+  EXPECT_FALSE(fs::exists(out)) << "the output folder was made before the config was refused";
+}
+
 TEST_F(CliConfigErrors, CudaBackendWithoutGpu) {
   if (fs::exists("/dev/nvidia0") || fs::exists("/dev/nvidiactl")) {
     GTEST_SKIP() << "this machine has an NVIDIA device; the no-GPU message cannot be checked here";
@@ -116,6 +123,21 @@ TEST_F(CliUsage, AValueOutsideAnOptionsChoicesExits2NamingIt) {
   expect_clean_failure(eisim("run"), 2, {"config"});  // the config is required
 }
 
+TEST_F(CliUsage, ThreadsOutOfRangeExits2NamingIt) {
+  const fs::path out = dir_ / "out";
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --threads 100000 --quiet --out " +
+                                quoted(out.string()));
+  expect_clean_failure(r, 2, {"--threads", "100000"});
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(CliUsage, ASeedThatIsNotANumberExits2NamingIt) {
+  const fs::path out = dir_ / "out";
+  const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --seed abc --quiet --out " + quoted(out.string()));
+  expect_clean_failure(r, 2, {"--seed", "abc"});
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(CliUsage, HelpExits0AndListsTheSubcommands) {
   const CommandResult help = eisim("--help");
   EXPECT_EQ(help.status, 0) << help.output;
@@ -125,6 +147,24 @@ TEST_F(CliUsage, HelpExits0AndListsTheSubcommands) {
   const CommandResult run_help = eisim("run --help");
   EXPECT_EQ(run_help.status, 0) << run_help.output;
   EXPECT_NE(run_help.output.find("--mode"), std::string::npos) << run_help.output;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A machine that cannot run what was asked: exit status 3, naming the limit
+
+using CliMachineProblems = test_support::CommandLine;
+
+TEST_F(CliMachineProblems, ARunUnderAnAddressSpaceLimitExits3NamingTheLimit) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space and cannot start under ulimit -v";
+#endif
+  // N = 100000 at p = 0.1: 1.2e9 synapses, about 10 GB of connectivity; the limit is 3 GB.
+  const fs::path out = dir_ / "out";
+  const std::string run = test_support::eisim_command("run " + quoted(canonical_config_path()) +
+                                                      " --set N=100000 --quiet --out " + quoted(out.string()));
+  const CommandResult r = test_support::run_command("sh -c " + quoted("ulimit -v 3000000; exec " + run));
+  expect_clean_failure(r, 3, {"will not fit in memory", "ulimit -v"});
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace

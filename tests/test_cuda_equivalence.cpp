@@ -26,6 +26,26 @@ TEST_F(CudaVsCpu, CanonicalNetworkGivesIdenticalSpikesInDeterministicMode) {
   test_support::expect_identical_runs(spec, cpu, gpu);
 }
 
+TEST_F(CudaVsCpu, TheLowerBoundCountIsIdenticalAndEngaged) {
+  // The CPU counts in its vectorised loop, the GPU per neuron when the bound engages: the same
+  // neuron-steps, since V follows the same float operations (docs/architecture.md, "The lower bound and
+  // the balanced state").
+  const NetworkSpec spec =
+      load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"T=200", "burn_in=0"});
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu), gpu = test_support::run_collecting(spec, BackendKind::cuda);
+  ASSERT_EQ(cpu.report.steps_at_lower_bound.size(), 3u);
+  EXPECT_EQ(cpu.report.steps_at_lower_bound, gpu.report.steps_at_lower_bound);
+  // E and I: the bound holds V in a few percent of neuron-steps (5.9% and 8.7% over 1 s); X has none.
+  const double steps = static_cast<double>(spec.simulation.n_steps());
+  for (int a : {0, 1}) {
+    const double fraction = static_cast<double>(cpu.report.steps_at_lower_bound[a]) /
+                            (steps * static_cast<double>(spec.populations[a].size));
+    EXPECT_GT(fraction, 0.005) << spec.populations[a].name;
+    EXPECT_LT(fraction, 0.2) << spec.populations[a].name;
+  }
+  EXPECT_EQ(cpu.report.steps_at_lower_bound[2], 0u);
+}
+
 TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
   for (const auto& entry : std::filesystem::directory_iterator(test_support::source_path("configs"))) {
     if (entry.path().extension() != ".json") continue;

@@ -165,5 +165,29 @@ TEST(Plasticity, ClippingKeepsEveryWeightAtOrBelowZero) {
   }
 }
 
+// A weight the rule drives past the range in which one step's synaptic input fits the 64-bit
+// fixed-point sum (|J| / tau_syn times the presynaptic neurons below 2^30 mV) stops the run with a
+// message naming the projection, rather than letting the sums wrap around.
+TEST(Plasticity, AWeightDrivenOutOfTheFixedPointRangeStopsTheRunNamingItsProjection) {
+  const auto spec_with_eta = [](double eta) {
+    return parse_network_spec(R"({
+      "simulation": {"dt": 0.1, "T": 500},
+      "populations": [
+        {"name": "I", "model": "lif", "size": 10, "tau_m": 10, "E_L": -70, "V_th": -50, "V_re": -70, "I_ext": 40},
+        {"name": "E", "model": "lif", "size": 10, "tau_m": 10, "E_L": -70, "V_th": -50, "V_re": -70, "I_ext": 40}],
+      "projections": [{"pre": "I", "post": "E", "rule": "all_to_all", "weight": -1, "tau_syn": 4,
+                       "plasticity": {"eta": )" + std::to_string(eta) + R"(, "r0_hz": 0, "tau_y": 100}}]})");
+  };
+  // |J| may reach 2^30 * 4 / 10 = 4.3e8 mV ms; each postsynaptic spike takes eta * y_pre, y_pre ~ 0.01.
+  EXPECT_NO_THROW(test_support::run_collecting(spec_with_eta(1.0)));
+  try {
+    test_support::run_collecting(spec_with_eta(1e12));
+    FAIL() << "expected the run to stop";
+  } catch (const RuntimeProblem& e) {
+    EXPECT_NE(std::string(e.what()).find("projections.I->E"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("fixed-point"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace eisim

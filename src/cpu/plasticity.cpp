@@ -2,6 +2,7 @@
 // Mirrors kernels/plasticity.cuh.
 #include "src/cpu/cpu_backend.hpp"
 
+#include "eisim/errors.hpp"
 #include "eisim/model/plasticity.hpp"
 
 namespace eisim {
@@ -16,9 +17,11 @@ void CpuBackend::apply_plasticity(Plastic& p) {
   const PlasticityConstants& k = p.constants;
   for (float& y : p.y_pre) y = trace_decayed(y, k.trace_decay);
   for (float& y : p.y_post) y = trace_decayed(y, k.trace_decay);
+  bool in_range = true;
   for (uint32_t i : pops_[proj.pre].spiking) {
     for (uint64_t s = c.row_start[i]; s < c.row_start[i + 1]; ++s) {
       p.weight[s] = after_presynaptic_spike(p.weight[s], p.y_post[c.targets[s]], k);
+      in_range &= weight_in_range(p.weight[s], k);
     }
     p.y_pre[i] = trace_after_spike(p.y_pre[i], k.trace_jump);
   }
@@ -26,9 +29,11 @@ void CpuBackend::apply_plasticity(Plastic& p) {
     for (uint64_t m = p.incoming.start[j]; m < p.incoming.start[j + 1]; ++m) {
       const uint64_t s = p.incoming.synapse[m];
       p.weight[s] = after_postsynaptic_spike(p.weight[s], p.y_pre[p.incoming.pre[m]], k);
+      in_range &= weight_in_range(p.weight[s], k);
     }
     p.y_post[j] = trace_after_spike(p.y_post[j], k.trace_jump);
   }
+  if (!in_range) throw RuntimeProblem(weight_out_of_range_message(proj, k));
 }
 
 }  // namespace eisim

@@ -13,7 +13,7 @@ CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c,
   const size_t n_post = static_cast<size_t>(spec.populations[proj.post].size);
   CpuBackend::Plastic p;
   p.projection = projection;
-  p.constants = plasticity_constants(proj, spec.simulation.dt_ms);
+  p.constants = plasticity_constants(spec, projection);
   p.weight.assign(c.synapse_count(), static_cast<float>(proj.weight));
   p.y_pre.assign(n_pre, 0.0f);
   p.y_post.assign(n_post, 0.0f);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "eisim/model/poisson.hpp"
+#include "src/engine/config_limits.hpp"
 #include "eisim/model/random.hpp"
 
 namespace eisim {
@@ -68,14 +69,26 @@ float jump_float(const ProjectionSpec& proj) { return float_jump(proj.weight, pr
 
 float synaptic_decay(const ProjectionSpec& proj, double dt) { return euler_decay(dt, proj.tau_syn); }
 
-PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt) {
+PlasticityConstants plasticity_constants(const NetworkSpec& spec, int projection) {
+  const ProjectionSpec& proj = spec.projections[projection];
   const PlasticitySpec& p = *proj.plasticity;
+  const double dt = spec.simulation.dt_ms;
+  // The bound of config_limits.cpp for static weights: |J| / tau_syn times the most spikes a step.
+  const double max_abs_weight = 0x1p30 * proj.tau_syn / max_spikes_per_step(spec.populations[proj.pre]);
   return PlasticityConstants{static_cast<float>(p.eta),
                              static_cast<float>(2.0 * p.r0_hz / 1000.0),
                              euler_decay(dt, p.tau_y),
                              static_cast<float>(1.0 / p.tau_y),
                              p.clip_at_zero,
-                             kFixedPointOne / proj.tau_syn};
+                             kFixedPointOne / proj.tau_syn,
+                             static_cast<float>(max_abs_weight)};
+}
+
+std::string weight_out_of_range_message(const ProjectionSpec& proj, const PlasticityConstants& c) {
+  return "projections." + proj.name + ": plasticity drove a weight beyond +-" + std::to_string(c.max_abs_weight) +
+         " mV ms, past which one step's synaptic input could overflow the 64-bit fixed-point sum; the run stops "
+         "here (what was simulated before this block is written): lower eta, or keep the weights at or below 0 "
+         "with clip_at_zero";
 }
 
 PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post) {

@@ -67,6 +67,38 @@ NetworkSpec read_spec(Json& config, const std::vector<std::string>& overrides) {
   return spec;
 }
 
+// Arrays and objects nested deeper than this are refused before the text is parsed: nlohmann's ordered_json
+// copies a value, recursively, when the object holding it grows, so an array nested 100000 deep
+// overflows the stack while it is parsed (and again when an error message quotes it). A network
+// description nests 5 deep.
+constexpr int kMaxJsonDepth = 100;
+
+void check_nesting(const std::string& text) {
+  int depth = 0, line = 1;
+  size_t line_start = 0;
+  bool in_string = false;
+  for (size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (c == '\n') {
+      ++line;
+      line_start = k + 1;
+    }
+    if (in_string) {
+      if (c == '\\') ++k;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw ConfigError("config: arrays and objects nested more than " + std::to_string(kMaxJsonDepth) +
+                          " deep, at line " + std::to_string(line) + ", column " + std::to_string(k - line_start + 1));
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 }  // namespace
 
 const char* model_name(NeuronModel model) {
@@ -104,6 +136,7 @@ int64_t NetworkSpec::total_neurons() const {
 }
 
 NetworkSpec parse_network_spec(const std::string& json_text, const std::vector<std::string>& overrides) {
+  check_nesting(json_text);
   Json config;
   try {
     config = Json::parse(json_text);

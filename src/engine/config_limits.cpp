@@ -10,8 +10,9 @@
 namespace eisim {
 namespace {
 
-std::string fmt(double x) {
+std::string fmt(double x, int digits = 6) {
   std::ostringstream out;
+  out.precision(digits);
   out << x;
   return out.str();
 }
@@ -39,9 +40,18 @@ void check_limits(const NetworkSpec& spec) {
   }
   const double windows = sim.t_ms / spec.recording.rate_window_ms;
   if (windows > static_cast<double>(kMaxRateWindows)) {
-    throw ConfigError("recording.rate_window_ms: the run would have " + fmt(windows) + " rate windows, at most " +
-                      fmt(static_cast<double>(kMaxRateWindows)) + "; choose a window of at least " +
-                      fmt(sim.t_ms / static_cast<double>(kMaxRateWindows)) + " ms, got " +
+    // Twelve digits: just past the limit, fmt's six would say "1e+06 rate windows, at most 1e+06".
+    throw ConfigError("recording.rate_window_ms: the run would have " + fmt(std::ceil(windows), 12) +
+                      " rate windows, at most " + fmt(static_cast<double>(kMaxRateWindows), 12) +
+                      "; choose a window of at least " + fmt(sim.t_ms / static_cast<double>(kMaxRateWindows), 12) +
+                      " ms, got " + fmt(spec.recording.rate_window_ms));
+  }
+  // The statistics count ceil(T / window - 1e-9) windows (statistics.cpp): a window more than 10^9
+  // times T leaves them none, and the first spike would be counted outside them. Symmetric to the
+  // limit above: at most 10^6 windows, and a window at most 10^6 times T.
+  if (!(windows >= 1.0 / static_cast<double>(kMaxRateWindows))) {
+    throw ConfigError("recording.rate_window_ms: at most 10^6 times T = " +
+                      fmt(sim.t_ms * static_cast<double>(kMaxRateWindows)) + " ms (the default is max(100, T/50) ms), got " +
                       fmt(spec.recording.rate_window_ms));
   }
   int64_t neurons = 0;

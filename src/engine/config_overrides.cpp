@@ -50,7 +50,9 @@ std::string element_name(const Json& element, const std::string& list) {
 Json& named_element(Json& config, const std::string& list, const std::string& name, const std::string& key) {
   if (config.contains(list) && config[list].is_array()) {
     for (auto& element : config[list]) {
-      if (element_name(element, list) == name) return element;
+      // Only an object has fields to set: any other element (a number, a string) is refused when the
+      // list is read, and setting a field of it here would be a JSON type error.
+      if (element.is_object() && element_name(element, list) == name) return element;
     }
   }
   throw ConfigError("--set " + key + ": there is no " + list.substr(0, list.size() - 1) + " named '" + name + "'");
@@ -71,7 +73,22 @@ bool is_simulation_field(const std::string& name) {
   return false;
 }
 
+// Whether `text` is UTF-8, as every string of a JSON file is: one that is not would get into the config
+// only through --set, and dump() throws on it (an error message quoting it, the summary naming it).
+bool is_utf8(const std::string& text) {
+  try {
+    (void)Json(text).dump();
+    return true;
+  } catch (const Json::type_error&) {
+    return false;
+  }
+}
+
 void apply_one(Json& config, const std::string& assignment) {
+  if (!is_utf8(assignment)) {
+    throw ConfigError("--set " + Json(assignment).dump(-1, ' ', true, Json::error_handler_t::replace) +
+                      ": not valid UTF-8 (a JSON config holds only UTF-8 text)");
+  }
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw ConfigError("--set '" + assignment + "': expected key=value, e.g. --set N=20000");

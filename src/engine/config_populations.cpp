@@ -135,8 +135,14 @@ std::vector<PopulationSpec> read_populations(const Json& config, Parameters& par
     }
     PopulationSpec pop;
     pop.name = raw.at("name").get<std::string>();
-    if (pop.name.empty() || pop.name.find_first_of("./\\ ") != std::string::npos) {
-      throw ConfigError(where + ".name: must be non-empty without '.', '/', '\\' or spaces, got '" + pop.name + "'");
+    // Names become file names (E_spike_times.npy) and --set keys: a control character (a NUL would cut
+    // the file's path there, so two populations could share one file) is refused like a '/'.
+    const bool control = std::any_of(pop.name.begin(), pop.name.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (pop.name.empty() || pop.name.find_first_of("./\\ ") != std::string::npos || control) {
+      throw ConfigError(where + ".name: must be non-empty without '.', '/', '\\', spaces or control characters, got " +
+                        show(raw.at("name")));
     }
     for (const auto& other : pops) {
       if (other.name == pop.name) throw ConfigError(where + ".name: '" + pop.name + "' is used twice");

@@ -59,6 +59,13 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
       proj.rule = ConnectionRule::probability;
       proj.p = g.number("p");
       g.require(proj.p >= 0 && proj.p <= 1, "p", "must be in [0, 1]", proj.p);
+      // The Erdős–Rényi generator (model/erdos_renyi.hpp) draws gaps with log(1 - p): for p up to 2^-54,
+      // 1 - p rounds to 1, the log to 0 and the gaps to -inf, so the build never ends; below 2^-52, the
+      // p that 1 - p holds is off by up to half.
+      g.require(proj.p == 0 || proj.p >= 0x1p-52, "p",
+                "must be 0 or at least 2^-52 = 2.2e-16 (smaller p are below the connectivity generator's "
+                "resolution; use 0 for no synapses)",
+                proj.p);
     } else if (rule == "fixed_indegree") {
       proj.rule = ConnectionRule::fixed_indegree;
       proj.indegree = g.whole("K", 0);

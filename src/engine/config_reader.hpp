@@ -20,7 +20,37 @@ namespace eisim::config_detail {
 
 using Json = nlohmann::ordered_json;
 
-inline std::string show(const Json& value) { return value.dump(); }
+// A JSON value as error messages quote it: compact, as dump() writes it, but never deeper than 8 levels
+// and cut after about 200 characters, and with bytes that are not UTF-8 replaced. dump() itself would
+// recurse once per level (a config nesting arrays 100000 deep overflows the stack) and throws on a
+// string that is not UTF-8 (which --set can bring in).
+constexpr size_t kShowChars = 200;
+constexpr int kShowDepth = 8;
+
+inline void show_into(const Json& value, int depth, std::string& out) {
+  if (!value.is_structured()) {
+    out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  const char open = value.is_array() ? '[' : '{', close = value.is_array() ? ']' : '}';
+  if (depth >= kShowDepth && !value.empty()) {
+    out += std::string(1, open) + "..." + close;
+    return;
+  }
+  out += open;
+  for (auto it = value.begin(); it != value.end() && out.size() <= kShowChars; ++it) {
+    if (it != value.begin()) out += ',';
+    if (value.is_object()) out += Json(it.key()).dump(-1, ' ', false, Json::error_handler_t::replace) + ':';
+    show_into(*it, depth + 1, out);
+  }
+  out += close;
+}
+
+inline std::string show(const Json& value) {
+  std::string out;
+  show_into(value, 0, out);
+  return out.size() > kShowChars ? out.substr(0, kShowChars) + "..." : out;
+}
 
 inline std::string fmt(double x) {
   std::ostringstream out;

@@ -15,6 +15,7 @@
 // Every intermediate value must be finite, so "sqrt(-1)" or "1/0" is an error, not a NaN config.
 #include "eisim/engine/expression.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -34,13 +35,36 @@ class Parser {
     if (at_end()) fail(pos_, "empty expression");
     const double value = expr();
     skip_space();
-    if (!at_end()) fail(pos_, "unexpected '" + std::string(1, text_[pos_]) + "' after a complete expression");
+    if (!at_end()) fail(pos_, "unexpected '" + printable(std::string(1, text_[pos_])) + "' after a complete expression");
     return value;
   }
 
  private:
   [[noreturn]] void fail(std::size_t at, const std::string& why) const {
-    throw ExpressionError(why + " at column " + std::to_string(at + 1) + " in \"" + text_ + "\"");
+    throw ExpressionError(why + " at column " + std::to_string(at + 1) + " in \"" + excerpt(at) + "\"");
+  }
+
+  // The text as a message quotes it: a byte that is not printable ASCII as \xNN (a NUL would end the
+  // message there), and a text longer than kQuoted cut to the kQuoted bytes around the column.
+  static constexpr std::size_t kQuoted = 120;
+  std::string excerpt(std::size_t at) const {
+    const std::size_t from =
+        text_.size() <= kQuoted || at < kQuoted / 2 ? 0 : std::min(at - kQuoted / 2, text_.size() - kQuoted);
+    const std::size_t to = std::min(text_.size(), from + kQuoted);
+    return (from > 0 ? "..." : "") + printable(text_.substr(from, to - from)) + (to < text_.size() ? "..." : "");
+  }
+  static std::string printable(const std::string& bytes) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : bytes) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u < 0x7f) {
+        out += c;
+      } else {
+        out += std::string("\\x") + hex[u >> 4] + hex[u & 15];
+      }
+    }
+    return out;
   }
 
   // Checked at every step so the message points at the operation that went wrong.
@@ -63,15 +87,35 @@ class Parser {
   }
 
   // Each nested expression, unary sign or power goes one call deeper; a limit keeps a hostile text
-  // ("((((...") from overflowing the stack.
+  // ("((((...") from overflowing the stack. A name the lookup resolves by evaluating another expression
+  // (a parameter naming another) nests that evaluation on the same stack, so the depths of all the
+  // evaluations under way on this thread are limited too: a chain of 100 parameters, each 99
+  // parentheses deep, would otherwise need some 10 MB of stack.
   static constexpr int kMaxDepth = 200;
+  static constexpr int kMaxTotalDepth = 1000;
   struct Deeper {
     Parser& parser;
     explicit Deeper(Parser& p) : parser(p) {
-      if (++parser.depth_ > kMaxDepth) parser.fail(parser.pos_, "nested more than " + std::to_string(kMaxDepth) + " deep");
+      ++parser.depth_;
+      ++total_depth();
+      if (parser.depth_ > kMaxDepth || total_depth() > kMaxTotalDepth) {
+        const bool own = parser.depth_ > kMaxDepth;
+        --parser.depth_;
+        --total_depth();
+        parser.fail(parser.pos_, own ? "nested more than " + std::to_string(kMaxDepth) + " deep"
+                                     : "nested more than " + std::to_string(kMaxTotalDepth) +
+                                           " deep, counting the expressions of the parameters it refers to");
+      }
     }
-    ~Deeper() { --parser.depth_; }
+    ~Deeper() {
+      --parser.depth_;
+      --total_depth();
+    }
   };
+  static int& total_depth() {
+    thread_local int depth = 0;  // of every Parser under way on this thread
+    return depth;
+  }
 
   double expr() {
     const Deeper deeper(*this);
@@ -129,7 +173,7 @@ class Parser {
       if (!value) fail(start, "unknown name '" + name + "'");
       return finite(*value, start, "'" + name + "'");
     }
-    fail(pos_, "unexpected '" + std::string(1, c) + "'");
+    fail(pos_, "unexpected '" + printable(std::string(1, c)) + "'");
   }
 
   double number() {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string>
 
 #include "eisim/model/erdos_renyi.hpp"
@@ -16,6 +18,28 @@
 
 namespace eisim {
 namespace {
+
+// An exception must not leave an OpenMP region (the program would end): the first one thrown in a
+// region is kept and rethrown after it, e.g. bad_alloc where memory runs out after all.
+class ParallelFailure {
+ public:
+  template <typename Body>
+  void run(Body body) noexcept {
+    try {
+      body();
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
 
 // Rows of one projection generated in parallel chunks, then laid out contiguously.
 template <typename GenerateRow>
@@ -26,15 +50,19 @@ Connectivity build_rows(int64_t n_rows, int threads, GenerateRow generate_row) {
   Connectivity c;
   c.row_start.assign(n_rows + 1, 0);
 
+  ParallelFailure failure;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (int64_t chunk = 0; chunk < n_chunks; ++chunk) {
-    const int64_t last = std::min(n_rows, (chunk + 1) * chunk_rows);
-    for (int64_t row = chunk * chunk_rows; row < last; ++row) {
-      const size_t before = chunks[chunk].size();
-      generate_row(row, chunks[chunk]);
-      c.row_start[row + 1] = chunks[chunk].size() - before;
-    }
+    failure.run([&] {
+      const int64_t last = std::min(n_rows, (chunk + 1) * chunk_rows);
+      for (int64_t row = chunk * chunk_rows; row < last; ++row) {
+        const size_t before = chunks[chunk].size();
+        generate_row(row, chunks[chunk]);
+        c.row_start[row + 1] = chunks[chunk].size() - before;
+      }
+    });
   }
+  failure.rethrow();
   for (int64_t row = 0; row < n_rows; ++row) c.row_start[row + 1] += c.row_start[row];
   c.targets.resize(c.row_start[n_rows]);
 
@@ -62,11 +90,14 @@ Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, int
                                   uint32_t stream, int threads) {
   const int64_t K = proj.indegree;
   std::vector<uint32_t> sources(static_cast<size_t>(n_post * K));
+  ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<char> chosen(static_cast<size_t>(n_pre), 0);
+    std::vector<char> chosen;
+    failure.run([&] { chosen.assign(static_cast<size_t>(n_pre), 0); });
 #pragma omp for schedule(static)
     for (int64_t j = 0; j < n_post; ++j) {
+      if (chosen.empty()) continue;  // its allocation failed: rethrown below
       uint32_t* mine = sources.data() + j * K;
       for (int64_t m = 0; m < K; ++m) {
         const uint64_t i = static_cast<uint64_t>(n_pre - K + m);
@@ -79,6 +110,7 @@ Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, int
       for (int64_t m = 0; m < K; ++m) chosen[mine[m]] = 0;
     }
   }
+  failure.rethrow();
   Connectivity c;
   c.row_start.assign(n_pre + 1, 0);
   for (uint32_t source : sources) ++c.row_start[source + 1];

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "eisim/engine/config.hpp"
@@ -37,7 +38,10 @@ float jump_float(const ProjectionSpec& proj);
 float synaptic_decay(const ProjectionSpec& proj, double dt);
 
 // The constants of a plastic projection's rule.
-PlasticityConstants plasticity_constants(const ProjectionSpec& proj, double dt);
+PlasticityConstants plasticity_constants(const NetworkSpec& spec, int projection);
+
+// What a backend says when plasticity drove a weight of `proj` out of weight_in_range.
+std::string weight_out_of_range_message(const ProjectionSpec& proj, const PlasticityConstants& c);
 
 // A projection's synapses grouped by postsynaptic neuron, so that a postsynaptic spike reaches
 // its incoming synapses without scanning the matrix: synapse[start[j] .. start[j+1]) are the

@@ -19,8 +19,15 @@ struct PlasticityConstants {
   float trace_decay;  // 1 - dt / tau_y: one Euler step of tau_y dy/dt = -y
   float trace_jump;   // 1 / tau_y: what a spike adds to its neuron's trace
   bool clip_at_zero;
-  double fixed_scale;  // 2^32 / tau_syn: a weight's jump J / tau_syn in fixed point
+  double fixed_scale;    // 2^32 / tau_syn: a weight's jump J / tau_syn in fixed point
+  float max_abs_weight;  // beyond it, one step's jumps onto a neuron could overflow the 64-bit sum
 };
+
+// Whether a weight the rule made still fits the fixed-point sums (false for NaN too): the backends flag
+// the projection otherwise, and the run stops with a message naming it.
+EISIM_HD bool weight_in_range(float J, const PlasticityConstants& c) {
+  return J <= c.max_abs_weight && J >= -c.max_abs_weight;
+}
 
 // tau_y dy/dt = -y + S, one Euler step: y <- y (1 - dt/tau_y), plus 1/tau_y for a spike in the step.
 EISIM_HD float trace_decayed(float y, float decay) { return y * decay; }
