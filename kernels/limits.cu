@@ -28,7 +28,7 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
       bytes += 16.0 * n;
     } else {
       const double channels = static_cast<double>(incoming_projections(spec, static_cast<int>(a)).size());
-      bytes += 4.0 * n + channels * (4.0 + input_bytes) * n;
+      bytes += (4.0 + 8.0) * n + channels * (4.0 + input_bytes) * n;  // V, the bound's count, the currents
     }
   }
   return bytes;
