@@ -22,6 +22,7 @@
 #include "kernels/cuda_device.hpp"
 #include "kernels/device_buffer.hpp"
 #include "kernels/views.cuh"
+#include "src/engine/config_limits.hpp"
 
 namespace eisim {
 
@@ -40,10 +41,10 @@ inline SampleRange samples_within(int64_t first_step, int64_t count, int64_t eve
 }
 
 inline unsigned int step_capacity(const PopulationSpec& pop) {
-  // A membrane neuron spikes at most once a step; a Poisson neuron rarely more (checked on device).
-  // The step's count is a 32-bit atomic: at most 2^32 - 1 (a population has at most 2^31 - 1 neurons).
-  const uint64_t wanted = static_cast<uint64_t>(pop.model == NeuronModel::poisson ? 2 * pop.size + 1024 : pop.size);
-  return static_cast<unsigned int>(std::min<uint64_t>(wanted, 0xFFFFFFFFu));
+  // The most spikes a step can bring (the same bound keeps the fixed-point sums from overflowing);
+  // more from a Poisson population is checked on device. The step's count is a 32-bit atomic.
+  const double wanted = max_spikes_per_step(pop);
+  return static_cast<unsigned int>(std::min(wanted, 4294967295.0));
 }
 
 template <typename Input>
