@@ -10,6 +10,9 @@
 # DEVICE_CHECK_COMPARE='NAME=EISIM ...' times those binaries (older commits) against this one on the
 # plasticity target, in turn on the same card (bench/compare_binaries.py). DEVICE_CHECK_SCALE=1 adds the
 # scale checks of bench/scale_check.sh (give the script a budget of 900 s or so: DEVICE_CHECK_BUDGET_S).
+# With deps/mpi (tools/gather_mpi.sh deps/mpi) the build has MPI; DEVICE_CHECK_RANKS=1 then adds the
+# scaling benchmarks of CPU ranks (bench/scaling.py: 1 and 8 ranks at N = 50,000, and construction at
+# N = 10^6, p = 0.001).
 # docs/architecture.md, "Benchmarks".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +41,15 @@ timed() {
 }
 
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv,noheader | tee "$logs/gpu.txt"
+# The carried Open MPI, if it runs here (its libraries are Debian's).
+if [ -f deps/mpi/env.sh ]; then
+  if (. deps/mpi/env.sh && mpirun --version > "$logs/mpi.txt" 2>&1); then
+    . deps/mpi/env.sh
+    note "MPI: the carried $(head -1 "$logs/mpi.txt")"
+  else
+    note "MPI: the carried Open MPI does not run here: $(tail -1 "$logs/mpi.txt"); building without it"
+  fi
+fi
 note "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
 echo "== build (sm_90)"
@@ -130,6 +142,17 @@ fi
 echo "== scale checks: N = 300,000, the lower bound, compare beyond 2^32 synapses (DEVICE_CHECK_SCALE=1)"
 if [ "${DEVICE_CHECK_SCALE:-0}" = 1 ]; then
   SCALE_CHECK_BUDGET_S=$((deadline - SECONDS - 30)) bash bench/scale_check.sh "$eisim" "$logs" 2>&1 | tee -a "$status_file"
+fi
+
+echo "== CPU ranks: strong scaling at N = 50,000, construction at N = 10^6 (DEVICE_CHECK_RANKS=1)"
+if [ "${DEVICE_CHECK_RANKS:-0}" = 1 ] && command -v mpirun > /dev/null; then
+  timed 240 python3 bench/scaling.py --eisim "$eisim" --backend cpu --ranks 1 8 --scaling strong --strong-n 50000 \
+    --T 500 --burn-in 100 --json "$logs/scaling_cpu.json" > "$logs/scaling_cpu.txt" 2>&1 ||
+    note "CPU rank scaling: exit $?: $(tail -2 "$logs/scaling_cpu.txt" | tr '\n' ' ')"
+  timed 240 python3 bench/scaling.py --eisim "$eisim" --construction --ranks 1 8 \
+    --json "$logs/scaling_construction.json" > "$logs/scaling_construction.txt" 2>&1 ||
+    note "construction scaling: exit $?: $(tail -2 "$logs/scaling_construction.txt" | tr '\n' ' ')"
+  grep -hE "PASS|FAIL" "$logs"/scaling_*.txt | tee -a "$status_file"
 fi
 
 echo "== summary"

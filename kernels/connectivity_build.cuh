@@ -15,7 +15,7 @@ static __global__ void count_rows(ErdosRenyiRows rows, int n_pre, unsigned long 
   const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;  // n_pre may be near 2^31
   if (row >= n_pre) return;
   unsigned long long count = 0;
-  erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t) { ++count; });
+  erdos_renyi_row(rows, static_cast<uint32_t>(row), 0, rows.n_post, [&](uint32_t) { ++count; });
   counts[row] = count;
   atomicMax(longest, count);
 }
@@ -24,7 +24,7 @@ static __global__ void fill_rows(ErdosRenyiRows rows, int n_pre, const unsigned 
   const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;  // n_pre may be near 2^31
   if (row >= n_pre) return;
   uint32_t* out = targets + row_start[row];
-  erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t target) { *out++ = target; });
+  erdos_renyi_row(rows, static_cast<uint32_t>(row), 0, rows.n_post, [&](uint32_t target) { *out++ = target; });
 }
 
 // The postsynaptic-major index of CSR rows, counted and (after a scan) filled with one block per

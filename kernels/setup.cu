@@ -72,14 +72,14 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     step_spikes_.emplace_back(2 * static_cast<size_t>(step_capacity(pop)));
     if (pop.model == NeuronModel::poisson) {
       PoissonState& p = poissons_[a];
-      p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population));
+      p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population, Slice{0, spec.populations[population].size}));
       p.candidates = DeviceBuffer<unsigned long long>(static_cast<size_t>(pop.size));
       p.candidates.zero();
       p.acceptance = DeviceBuffer<double>(static_cast<size_t>(block));
       continue;
     }
     MembraneState& m = membranes_[a];
-    m.V = DeviceBuffer<float>(initial_potentials(spec, population));
+    m.V = DeviceBuffer<float>(initial_potentials(spec, population, Slice{0, spec.populations[population].size}));
     std::vector<float> decays;
     for (int k : incoming_projections(spec, population)) decays.push_back(synaptic_decay(spec.projections[k], dt));
     m.channels = static_cast<int>(decays.size());

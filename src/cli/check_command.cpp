@@ -20,9 +20,9 @@ class CheckCommand : public Command {
     return check;
   }
 
-  int run() override {
+  int run(Communicator& ranks) override {
     const NetworkSpec spec = args_.spec();
-    const RunOptions options = args_.options();
+    const RunOptions options = args_.options(ranks);
     nlohmann::ordered_json out;
     out["config"] = args_.config;
     out["backend"] = backend_name(options.backend);

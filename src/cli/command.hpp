@@ -8,25 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "eisim/cluster/communicator.hpp"
 #include "eisim/engine/config.hpp"
+#include "eisim/failure.hpp"
 #include "eisim/engine/simulation.hpp"
 
 namespace eisim::cli {
-
-// Exit statuses (docs/architecture.md, "Exit statuses").
-constexpr int kSpikesDiffer = 1;    // eisim compare: deterministic-mode spikes differ
-constexpr int kBadInput = 2;        // ConfigError, UsageError, a command line that does not parse
-constexpr int kMachineProblem = 3;  // RuntimeProblem
-constexpr int kUnexpected = 4;      // any other exception: a bug
-constexpr int kInternalError = 5;   // InternalError: a broken invariant, a bug
-constexpr int kInterrupted = 130;   // Ctrl-C or SIGTERM ended `eisim run`; what was simulated is written
 
 // A subcommand: registers its options, and runs once the command line has chosen it.
 class Command {
  public:
   virtual ~Command() = default;
   virtual CLI::App* add_to(CLI::App& app) = 0;
-  virtual int run() = 0;  // the exit status
+  // The exit status (failure.hpp). `ranks`: one process, or the ranks of an MPI launch.
+  virtual int run(Communicator& ranks) = 0;
+  virtual bool runs_on_ranks() const { return false; }  // may run as more than one rank
 };
 
 std::unique_ptr<Command> run_command();
@@ -48,7 +44,8 @@ struct SimulationArgs {
 
   void add_to(CLI::App* app, const std::string& default_backend);
   NetworkSpec spec() const;     // the config with --set and --seed applied
-  RunOptions options() const;  // backend, mode, threads, progress
+  uint64_t fingerprint() const;  // of the config's text and these options, to check that ranks agree
+  RunOptions options(const Communicator& ranks) const;  // backend, mode, threads (shared by the node's ranks), progress
 };
 
 // --tau NAME=ms options: a time constant by population name; throws UsageError.

@@ -17,9 +17,9 @@ class CompareCommand : public Command {
     return compare;
   }
 
-  int run() override {
+  int run(Communicator& ranks) override {
     const NetworkSpec spec = args_.spec();
-    const RunOptions options = args_.options();
+    const RunOptions options = args_.options(ranks);
     const auto result = compare_backends(spec, options);
     std::cout << result.dump(2) << std::endl;
     const bool deterministic = options.backend_options.mode == AccumulationMode::deterministic;

@@ -23,7 +23,7 @@ class MeanFieldCommand : public Command {
     return mf;
   }
 
-  int run() override {
+  int run(Communicator&) override {
     const NetworkSpec spec = load_network_spec(config_, overrides_);
     std::optional<RectifiedLinear> f;
     if (gain_ > 0) f = RectifiedLinear{gain_ / 1000.0, threshold_};

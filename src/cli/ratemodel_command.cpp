@@ -27,7 +27,7 @@ class RateModelCommand : public Command {
     return rm;
   }
 
-  int run() override {
+  int run(Communicator&) override {
     const NetworkSpec spec = load_network_spec(config_, overrides_);
     if (gain_ > 0) {
       task_.f.gain = gain_ / 1000.0;

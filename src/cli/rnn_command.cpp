@@ -26,7 +26,7 @@ class RnnCommand : public Command {
     return rnn;
   }
 
-  int run() override {
+  int run(Communicator&) override {
     task_.learning = learning_from_name(learning_);
     task_.backend = parse_backend(backend_);
     std::cout << run_rnn_task(task_, out_dir_).dump(2) << std::endl;

@@ -38,14 +38,23 @@ class RunCommand : public Command {
     return run;
   }
 
-  int run() override {
-    const NetworkSpec spec = args_.spec();
-    RunOptions options = args_.options();
+  bool runs_on_ranks() const override { return true; }
+
+  int run(Communicator& ranks) override {
+    NetworkSpec spec;
+    RunOptions options;
+    run_on_every_rank(ranks, [&] {
+      spec = args_.spec();
+      options = args_.options(ranks);
+    });
+    require_same_on_every_rank(ranks, args_.fingerprint(), "config or options");
     options.out_dir = out_dir_.empty() ? "out/" + std::filesystem::path(args_.config).stem().string() : out_dir_;
     options.overwrite = overwrite_;
     options.stop = &stop_requested;
+    options.backend_options.ranks = &ranks;
     stop_on_interrupt();
     const RunReport report = run_simulation(spec, options);
+    if (ranks.rank() != 0) return report.interrupted ? kInterrupted : 0;  // rank 0 reports for all
     const auto summary = make_summary(spec, report, args_.config);
     const std::string summary_path = (std::filesystem::path(options.out_dir) / "summary.json").string();
     write_json_file(summary, summary_path);

@@ -1,6 +1,8 @@
 // The options `eisim run` and `eisim compare` share (docs/architecture.md, "Command line").
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "eisim/errors.hpp"
@@ -22,16 +24,28 @@ void SimulationArgs::add_to(CLI::App* app, const std::string& default_backend) {
   app->add_flag("--quiet", quiet, "no progress display");
 }
 
+uint64_t SimulationArgs::fingerprint() const {
+  std::ifstream file(config, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const std::string& o : overrides) text += '\0' + o;
+  text += '\0' + backend + '\0' + mode + '\0' + std::to_string(seed);
+  uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a: the same on every machine, unlike std::hash
+  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
+  return hash;
+}
+
 NetworkSpec SimulationArgs::spec() const {
   std::vector<std::string> all = overrides;
   if (seed >= 0) all.push_back("simulation.seed=" + std::to_string(seed));
   return load_network_spec(config, all);
 }
 
-RunOptions SimulationArgs::options() const {
+RunOptions SimulationArgs::options(const Communicator& ranks) const {
   RunOptions o;
   o.backend = parse_backend(backend);
-  o.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // By default the ranks on a node share its cores.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.threads = threads > 0 ? threads : std::max(1, cores / ranks.node_size());
   o.show_progress = !quiet;
   o.backend_options.mode = parse_mode(mode);
   return o;

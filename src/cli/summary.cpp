@@ -25,6 +25,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["mode"] = mode_name(report.mode);
   s["device"] = report.device;
   s["threads"] = report.threads;
+  s["ranks"] = report.ranks;
   s["t_sim_ms"] = report.t_sim_ms;
   s["interrupted"] = report.interrupted;
   if (report.interrupted) s["t_requested_ms"] = spec.simulation.t_ms;
@@ -38,6 +39,17 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["wall_s"] = report.wall_s;
   s["wall_s_per_simulated_s"] = report.t_sim_ms > 0 ? report.wall_s / (report.t_sim_ms / 1000.0) : 0.0;
   s["collect_s"] = report.collect_s;
+  s["steps"] = static_cast<int64_t>(std::llround(report.t_sim_ms / spec.simulation.dt_ms));
+  auto ranks = nlohmann::ordered_json::array();
+  for (size_t r = 0; r < report.rank_seconds.size(); ++r) {
+    const RankSeconds& seconds = report.rank_seconds[r];
+    ranks.push_back({{"rank", r},
+                     {"build_s", seconds.build_s},
+                     {"loop_s", seconds.loop_s},
+                     {"communication_s", seconds.communication_s},
+                     {"peak_rss_mb", seconds.peak_rss_mib}});
+  }
+  s["rank_seconds"] = ranks;
   s["rate_window_ms"] = spec.recording.rate_window_ms;
 
   const std::vector<int>& recorded = spec.recording.spike_populations;

@@ -1,12 +1,19 @@
 // The CPU reference backend (docs/architecture.md, "Backends"): the model equations of
 // include/eisim/model/ with event-driven delivery through presynaptic-major connectivity, on one
 // thread (the GPU is the fast engine; this one is the reference). One file per part of the step,
-// named as their mirrors in kernels/: setup, run, neuron_update, spike_delivery, plasticity, recording.
+// named as their mirrors in kernels/: setup, run, neuron_update, spike_delivery, plasticity, recording;
+// and exchange, which shares each step's spikes among ranks.
+// On several ranks (docs/architecture.md, "Running on several ranks") each computes its slice of every
+// population and the synapses onto it; the others' spikes arrive through the exchange.
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <utility>
 
+#include "eisim/cluster/communicator.hpp"
+#include "eisim/cluster/partition.hpp"
+#include "eisim/cluster/rank_recording.hpp"
 #include "eisim/engine/backend.hpp"
 #include "eisim/engine/backend_setup.hpp"
 #include "eisim/model/neuron.hpp"
@@ -21,11 +28,14 @@ class CpuBackend : public Backend {
   struct Plastic {
     int projection;
     PlasticityConstants constants;
-    std::vector<float> weight;        // per synapse, presynaptic-major
+    std::vector<float> weight;        // per synapse of this rank, presynaptic-major
     PostsynapticIndex incoming;
-    std::vector<float> y_pre, y_post;  // eligibility traces
+    std::vector<float> y_pre;   // eligibility trace of every presynaptic neuron (each rank keeps all)
+    std::vector<float> y_post;  // eligibility trace of this rank's postsynaptic neurons
   };
-  CpuBackend(const NetworkSpec& spec, const Network& net);
+  // `ranks`: the ranks among which the network is divided, `net` holding this rank's share; null:
+  // one process, `net` the whole network.
+  CpuBackend(const NetworkSpec& spec, const Network& net, Communicator* ranks);
   BackendKind kind() const override { return BackendKind::cpu; }
   AccumulationMode mode() const override { return AccumulationMode::deterministic; }
   std::string device() const override;
@@ -60,7 +70,9 @@ class CpuBackend : public Backend {
     std::vector<uint8_t> crossed;    // scratch: threshold crossings of this step
     std::vector<Channel> channels;
     std::vector<Outgoing> outgoing;
-    std::vector<uint32_t> spiking;  // this step's spikes
+    Slice slice;                        // this rank's neurons
+    std::vector<uint32_t> spiking;      // this step's spikes on this rank, as indices into the slice
+    std::vector<uint32_t> spiking_all;  // this step's spikes on every rank, as indices into the population
     uint64_t steps_at_lower_bound = 0;  // neuron-steps whose V the lower bound V_lb held
     // Poisson populations: the next candidate spike time and how many candidates were drawn.
     std::vector<double> next_candidate_ms;
@@ -71,15 +83,21 @@ class CpuBackend : public Backend {
   void record_traces(int64_t step, BlockOutput& out) const;
   void update_membranes(PopulationState& pop, const PopulationSpec& spec);
   void emit_poisson(PopulationState& pop, int index, int64_t step);
+  void exchange_spikes();
   void deliver(const PopulationState& pre);
   void apply_plasticity(Plastic& p);
-  void record_weights(int64_t step, BlockOutput& out) const;
+  void record_weights(int64_t step, BlockOutput& out);
 
   const NetworkSpec& spec_;
   const Network& net_;
+  std::unique_ptr<Communicator> alone_;  // the one rank, where no ranks were given
+  Communicator& ranks_;
+  Partition partition_;
   std::vector<PopulationState> pops_;
   std::vector<Plastic> plastic_;         // one per plastic projection
   std::vector<int> plastic_of_projection_;  // -1 for static projections
+  std::vector<RankWeightSample> weight_samples_;  // one per weight recording
+  std::vector<std::vector<__int128>> weight_sums_;  // per weight recording, this block's exact sums
   std::deque<std::pair<int64_t, int64_t>> started_;  // blocks (first step, steps) not yet collected
 };
 

@@ -13,7 +13,7 @@
 namespace eisim {
 
 void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step) {
-  const int64_t n = spec.size;
+  const int64_t n = pop.slice.size();
   const float external = external_current_at(spec, spec_.simulation.dt_ms, step);
   float* total = pop.total_input.data();
   std::fill(total, total + n, external);
@@ -30,7 +30,7 @@ void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spe
 }
 
 void CpuBackend::update_membranes(PopulationState& pop, const PopulationSpec& spec) {
-  const int64_t n = spec.size;
+  const int64_t n = pop.slice.size();
   const MembraneConstants c = pop.constants;
   float* V = pop.V.data();
   const float* I = pop.total_input.data();
@@ -81,9 +81,12 @@ void CpuBackend::emit_poisson(PopulationState& pop, int index, int64_t step) {
   const uint64_t seed = spec_.simulation.seed;
   const uint32_t stream = random_stream(RandomPurpose::poisson, static_cast<uint32_t>(index));
   pop.spiking.clear();
-  for (uint32_t j = 0; j < spec.size; ++j) {
+  const int64_t n = pop.slice.size();
+  for (int64_t j = 0; j < n; ++j) {
     PoissonNeuron neuron{pop.next_candidate_ms[j], pop.candidates[j]};
-    poisson_advance(neuron, seed, stream, j, step_end, accept, max_per_ms, [&] { pop.spiking.push_back(j); });
+    const uint32_t key = static_cast<uint32_t>(pop.slice.begin + j);  // the neuron's draws are its own on any rank
+    poisson_advance(neuron, seed, stream, key, step_end, accept, max_per_ms,
+                    [&] { pop.spiking.push_back(static_cast<uint32_t>(j)); });
     pop.next_candidate_ms[j] = neuron.next_candidate_ms;
     pop.candidates[j] = neuron.candidates;
   }

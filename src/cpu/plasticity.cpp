@@ -11,6 +11,8 @@ namespace eisim {
 // traces and enter their own trace; then postsynaptic spikes update their columns with the
 // (now current) presynaptic traces and enter theirs. So a pair of spikes in the same step
 // changes the weight by 2 eta r0 - eta / tau_y, the Delta t = 0 limit of the book's window.
+// Presynaptic spikes come from every rank (each rank keeps every presynaptic trace); postsynaptic
+// ones are this rank's.
 void CpuBackend::apply_plasticity(Plastic& p) {
   const ProjectionSpec& proj = spec_.projections[p.projection];
   const Connectivity& c = net_.projections[p.projection];
@@ -18,7 +20,7 @@ void CpuBackend::apply_plasticity(Plastic& p) {
   for (float& y : p.y_pre) y = trace_decayed(y, k.trace_decay);
   for (float& y : p.y_post) y = trace_decayed(y, k.trace_decay);
   bool in_range = true;
-  for (uint32_t i : pops_[proj.pre].spiking) {
+  for (uint32_t i : pops_[proj.pre].spiking_all) {
     for (uint64_t s = c.row_start[i]; s < c.row_start[i + 1]; ++s) {
       p.weight[s] = after_presynaptic_spike(p.weight[s], p.y_post[c.targets[s]], k);
       in_range &= weight_in_range(p.weight[s], k);

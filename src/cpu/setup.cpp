@@ -7,10 +7,10 @@
 namespace eisim {
 namespace {
 
-CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c, int projection) {
+CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c, int projection, Slice post) {
   const ProjectionSpec& proj = spec.projections[projection];
   const size_t n_pre = static_cast<size_t>(spec.populations[proj.pre].size);
-  const size_t n_post = static_cast<size_t>(spec.populations[proj.post].size);
+  const size_t n_post = static_cast<size_t>(post.size());
   CpuBackend::Plastic p;
   p.projection = projection;
   p.constants = plasticity_constants(spec, projection);
@@ -23,20 +23,26 @@ CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c,
 
 }  // namespace
 
-CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
-    : spec_(spec), net_(net), pops_(spec.populations.size()) {
+CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net, Communicator* ranks)
+    : spec_(spec),
+      net_(net),
+      alone_(ranks ? nullptr : single_rank()),
+      ranks_(ranks ? *ranks : *alone_),
+      partition_(partition(spec, ranks_.rank(), ranks_.size())),
+      pops_(spec.populations.size()) {
   const double dt = spec.simulation.dt_ms;
   for (size_t a = 0; a < pops_.size(); ++a) {
     const PopulationSpec& ps = spec.populations[a];
     PopulationState& pop = pops_[a];
-    const size_t n = static_cast<size_t>(ps.size);
+    pop.slice = partition_.populations[a];
+    const size_t n = static_cast<size_t>(pop.slice.size());
     if (ps.model == NeuronModel::poisson) {
-      pop.next_candidate_ms = initial_poisson_candidates(spec, static_cast<int>(a));
+      pop.next_candidate_ms = initial_poisson_candidates(spec, static_cast<int>(a), pop.slice);
       pop.candidates.assign(n, 0);
       continue;
     }
     pop.constants = membrane_constants(ps.membrane, dt);
-    pop.V = initial_potentials(spec, static_cast<int>(a));
+    pop.V = initial_potentials(spec, static_cast<int>(a), pop.slice);
     pop.total_input.resize(n);
     pop.crossed.assign((n + 7) / 8 * 8, 0);
     for (int k : incoming_projections(spec, static_cast<int>(a))) {
@@ -48,7 +54,8 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     if (!spec.projections[k].plasticity) continue;
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
-    plastic_.push_back(make_plastic(spec, net.projections[k], static_cast<int>(k)));
+    plastic_.push_back(
+        make_plastic(spec, net.projections[k], static_cast<int>(k), partition_.populations[spec.projections[k].post]));
   }
   const std::vector<int> channel = projection_channels(spec);
   for (size_t k = 0; k < spec.projections.size(); ++k) {
@@ -56,6 +63,10 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net)
     const Plastic* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
     pops_[proj.pre].outgoing.push_back(Outgoing{static_cast<int>(k), proj.post, channel[k], jump_fixed(proj), plastic});
   }
+  for (const WeightRecordingSpec& w : spec.recording.weights) {
+    weight_samples_.push_back(rank_weight_sample(ranks_, net.projections[w.projection].row_start, w.sample));
+  }
+  weight_sums_.resize(spec.recording.weights.size());
 }
 
 std::string CpuBackend::device() const { return device_description(BackendKind::cpu) + " (one core)"; }

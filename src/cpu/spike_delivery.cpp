@@ -1,5 +1,5 @@
-// CPU backend: a step's spikes delivered along their presynaptic rows (docs/architecture.md,
-// "Backends"). Mirrors kernels/spike_delivery.cuh.
+// CPU backend: a step's spikes, from every rank, delivered along their presynaptic rows to this
+// rank's synapses (docs/architecture.md, "Backends"). Mirrors kernels/spike_delivery.cuh.
 #include "src/cpu/cpu_backend.hpp"
 
 #include "eisim/model/plasticity.hpp"
@@ -11,7 +11,7 @@ void CpuBackend::deliver(const PopulationState& pre) {
     const Connectivity& c = net_.projections[o.projection];
     int64_t* input = pops_[o.post].channels[o.channel].input.data();
     const uint32_t* targets = c.targets.data();
-    for (uint32_t k : pre.spiking) {
+    for (uint32_t k : pre.spiking_all) {
       const uint64_t begin = c.row_start[k], end = c.row_start[k + 1];
       if (o.plastic) {
         const float* weight = o.plastic->weight.data();

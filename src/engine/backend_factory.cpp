@@ -2,6 +2,7 @@
 // CUDA backend where this eisim was built with CUDA (EISIM_WITH_CUDA) and a GPU is usable. Compiled
 // once more against the emulated CUDA runtime for the tests.
 #include <memory>
+#include <string>
 
 #include "eisim/engine/backend.hpp"
 #include "eisim/engine/memory_estimate.hpp"
@@ -20,6 +21,11 @@ void require_meaningful_options(BackendKind kind, const BackendOptions& options)
   if (kind == BackendKind::cpu && options.mode == AccumulationMode::fast) {
     throw UsageError("--mode fast: the CPU backend is the deterministic reference and has no fast mode; "
                      "use --backend cuda for fast mode");
+  }
+  if (kind == BackendKind::cuda && options.ranks && options.ranks->size() > 1) {
+    throw RuntimeProblem("--backend cuda runs in one process so far, and this run has " +
+                         std::to_string(options.ranks->size()) +
+                         " ranks; use --backend cpu for several ranks, or mpirun -np 1");
   }
 }
 
@@ -47,7 +53,7 @@ std::string device_description(BackendKind kind) {
 
 void require_runnable(BackendKind kind, const NetworkSpec& spec, const BackendOptions& options) {
   require_meaningful_options(kind, options);
-  check_host_memory(kind, spec);
+  check_host_memory(kind, spec, options.ranks);
 #if defined(EISIM_WITH_CUDA)
   if (kind == BackendKind::cuda) {
     check_gpu_support(spec);
@@ -79,7 +85,7 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, const NetworkSpec& spec,
 #if defined(EISIM_WITH_CUDA)
   if (kind == BackendKind::cuda) return make_cuda_backend(spec, net, options);
 #endif
-  return std::make_unique<CpuBackend>(spec, net);
+  return std::make_unique<CpuBackend>(spec, net, options.ranks);
 }
 
 }  // namespace eisim

@@ -21,23 +21,24 @@ MembraneConstants membrane_constants(const MembraneParams& m, double dt) {
                            static_cast<float>(m.V_lb)};
 }
 
-std::vector<float> initial_potentials(const NetworkSpec& spec, int population) {
+std::vector<float> initial_potentials(const NetworkSpec& spec, int population, Slice neurons) {
   const PopulationSpec& pop = spec.populations[population];
   const uint32_t stream = random_stream(RandomPurpose::initial_state, static_cast<uint32_t>(population));
-  std::vector<float> V(static_cast<size_t>(pop.size));
-  for (uint32_t j = 0; j < V.size(); ++j) {
-    const RandomWords r = random_words(spec.simulation.seed, stream, j, 0);
-    V[j] = static_cast<float>(pop.v0_low + (pop.v0_high - pop.v0_low) * uniform_open(r.w[0], r.w[1]));
+  std::vector<float> V(static_cast<size_t>(neurons.size()));
+  for (size_t k = 0; k < V.size(); ++k) {
+    const RandomWords r = random_words(spec.simulation.seed, stream, static_cast<uint32_t>(neurons.begin + k), 0);
+    V[k] = static_cast<float>(pop.v0_low + (pop.v0_high - pop.v0_low) * uniform_open(r.w[0], r.w[1]));
   }
   return V;
 }
 
-std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population) {
+std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population, Slice neurons) {
   const PopulationSpec& pop = spec.populations[population];
   const uint32_t stream = random_stream(RandomPurpose::poisson, static_cast<uint32_t>(population));
-  std::vector<double> next(static_cast<size_t>(pop.size));
-  for (uint32_t j = 0; j < next.size(); ++j) {
-    next[j] = poisson_candidate_interval_ms(spec.simulation.seed, stream, j, 0, pop.rate.max_hz() / 1000.0);
+  std::vector<double> next(static_cast<size_t>(neurons.size()));
+  for (size_t k = 0; k < next.size(); ++k) {
+    next[k] = poisson_candidate_interval_ms(spec.simulation.seed, stream, static_cast<uint32_t>(neurons.begin + k), 0,
+                                            pop.rate.max_hz() / 1000.0);
   }
   return next;
 }
@@ -116,6 +117,24 @@ std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start,
     pre.push_back(static_cast<int32_t>(std::upper_bound(row_start.begin(), row_start.end(), s) - row_start.begin() - 1));
   }
   return pre;
+}
+
+__int128 weight_sum_term(float weight) {
+  int exponent = 0;
+  const float fraction = std::frexp(weight, &exponent);  // weight = fraction 2^exponent, |fraction| in [0.5, 1)
+  const int64_t mantissa = static_cast<int64_t>(std::ldexp(fraction, 24));  // exact: 24 bits
+  const int shift = exponent - 24 + 40;
+  __int128 magnitude = mantissa < 0 ? -mantissa : mantissa;
+  if (shift >= 0) {
+    magnitude <<= shift;
+  } else {
+    magnitude = shift > -64 ? magnitude >> -shift : 0;
+  }
+  return mantissa < 0 ? -magnitude : magnitude;
+}
+
+double weight_mean(__int128 sum, uint64_t synapses) {
+  return synapses == 0 ? 0.0 : static_cast<double>(sum) * 0x1p-40 / static_cast<double>(synapses);
 }
 
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {

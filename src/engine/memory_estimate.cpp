@@ -107,11 +107,20 @@ MemoryAllowance host_memory_allowance() {
   return allowance;
 }
 
-void check_host_memory(BackendKind kind, const NetworkSpec& spec) {
-  const HostMemoryEstimate needed = estimate_host_memory(kind, spec);
-  const MemoryAllowance allowance = host_memory_allowance();
+void check_host_memory(BackendKind kind, const NetworkSpec& spec, const Communicator* ranks) {
+  HostMemoryEstimate needed = estimate_host_memory(kind, spec);
+  MemoryAllowance allowance = host_memory_allowance();
+  std::string whose = "the network";
+  if (ranks && ranks->size() > 1) {
+    needed.connectivity /= ranks->size();
+    needed.backend_state /= ranks->size();
+    if (ranks->rank() != 0) needed.statistics = 0;  // rank 0 keeps the statistics
+    allowance.bytes /= ranks->node_size();
+    allowance.limit += " shared by the " + std::to_string(ranks->node_size()) + " ranks on this node";
+    whose = "rank " + std::to_string(ranks->rank()) + "'s share of the network";
+  }
   if (allowance.bytes > 0 && needed.total() > 0.9 * allowance.bytes) {
-    throw RuntimeProblem("the network will not fit in memory: it needs about " + gib(needed.total()) +
+    throw RuntimeProblem(whose + " will not fit in memory: it needs about " + gib(needed.total()) +
                          " (connectivity " + gib(needed.connectivity) + ", neuron and synapse state " +
                          gib(needed.backend_state) + ", statistics " + gib(needed.statistics) + "), and " +
                          gib(allowance.bytes) + " is available under " + allowance.limit +

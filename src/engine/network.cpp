@@ -1,5 +1,6 @@
-// Builds connectivity from counter-based draws keyed on (seed, projection, row), so the result
-// does not depend on the thread count (and a GPU builder can draw the same numbers);
+// Builds connectivity from counter-based draws keyed on (seed, projection, row, block of targets),
+// or (seed, projection, postsynaptic neuron) for fixed in-degree, so the result depends on neither
+// the thread count nor the ranks (and a GPU builder can draw the same numbers);
 // docs/architecture.md, "Network build and backend set-up".
 #include "eisim/engine/network.hpp"
 
@@ -77,18 +78,22 @@ Connectivity build_rows(int64_t n_rows, int threads, GenerateRow generate_row) {
   return c;
 }
 
-Connectivity build_probability(double p, int64_t n_pre, int64_t n_post, uint64_t seed, uint32_t stream, int threads) {
+// Every row, drawn only where it meets the postsynaptic slice `post` (erdos_renyi.hpp).
+Connectivity build_probability(double p, int64_t n_pre, int64_t n_post, Slice post, uint64_t seed, uint32_t stream,
+                               int threads) {
   const ErdosRenyiRows rows = erdos_renyi_rows(seed, stream, p, n_post);
+  const uint32_t first = static_cast<uint32_t>(post.begin);
   return build_rows(n_pre, threads, [&](int64_t row, std::vector<uint32_t>& out) {
-    erdos_renyi_row(rows, static_cast<uint32_t>(row), [&](uint32_t j) { out.push_back(j); });
+    erdos_renyi_row(rows, static_cast<uint32_t>(row), post.begin, post.end, [&](uint32_t j) { out.push_back(j - first); });
   });
 }
 
-// Each postsynaptic neuron draws K distinct presynaptic partners (Floyd's algorithm); the lists
-// are then transposed to presynaptic-major order.
-Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, int64_t n_post, uint64_t seed,
+// Each postsynaptic neuron of the slice draws K distinct presynaptic partners (Floyd's algorithm),
+// keyed by its index in the population; the lists are then transposed to presynaptic-major order.
+Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, Slice post, uint64_t seed,
                                   uint32_t stream, int threads) {
   const int64_t K = proj.indegree;
+  const int64_t n_post = post.size();
   std::vector<uint32_t> sources(static_cast<size_t>(n_post * K));
   ParallelFailure failure;
 #pragma omp parallel num_threads(threads)
@@ -101,7 +106,7 @@ Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, int
       uint32_t* mine = sources.data() + j * K;
       for (int64_t m = 0; m < K; ++m) {
         const uint64_t i = static_cast<uint64_t>(n_pre - K + m);
-        const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(j), static_cast<uint64_t>(m));
+        const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(post.begin + j), static_cast<uint64_t>(m));
         uint64_t t = uniform_below(r.w[0], r.w[1], i + 1);
         if (chosen[t]) t = i;
         chosen[t] = 1;
@@ -140,12 +145,13 @@ double erdos_renyi_p(const ProjectionSpec& proj) { return proj.rule == Connectio
 
 uint32_t connectivity_stream(size_t k) { return random_stream(RandomPurpose::connectivity, static_cast<uint32_t>(k)); }
 
-Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host) {
+Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host, const Partition* share) {
   Network net;
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const ProjectionSpec& proj = spec.projections[k];
     const int64_t n_pre = spec.populations[proj.pre].size;
     const int64_t n_post = spec.populations[proj.post].size;
+    const Slice post = share ? share->populations[proj.post] : Slice{0, n_post};
     const uint32_t stream = connectivity_stream(k);
     if (!on_host.empty() && !on_host[k]) {
       net.projections.emplace_back();
@@ -155,10 +161,10 @@ Network build_network(const NetworkSpec& spec, int threads, const std::vector<bo
       case ConnectionRule::probability:
       case ConnectionRule::all_to_all:
         net.projections.push_back(
-            build_probability(erdos_renyi_p(proj), n_pre, n_post, spec.simulation.seed, stream, threads));
+            build_probability(erdos_renyi_p(proj), n_pre, n_post, post, spec.simulation.seed, stream, threads));
         break;
       case ConnectionRule::fixed_indegree:
-        net.projections.push_back(build_fixed_indegree(proj, n_pre, n_post, spec.simulation.seed, stream, threads));
+        net.projections.push_back(build_fixed_indegree(proj, n_pre, post, spec.simulation.seed, stream, threads));
         break;
     }
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "eisim/cluster/communicator.hpp"
 #include "eisim/engine/config.hpp"
 #include "eisim/engine/network.hpp"
 
@@ -58,6 +59,8 @@ AccumulationMode parse_mode(const std::string& name);  // throws UsageError for 
 struct BackendOptions {
   AccumulationMode mode = AccumulationMode::deterministic;
   int64_t block_steps = 100;  // most steps per start() call; the CUDA backend replays them as one graph
+  // The ranks that share the network (communicator.hpp), each computing its slice; null: one process.
+  Communicator* ranks = nullptr;
 };
 
 // The synapses a weight recording samples, by their neurons' indices in the two populations.

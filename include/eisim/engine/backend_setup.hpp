@@ -16,11 +16,11 @@ namespace eisim {
 
 MembraneConstants membrane_constants(const MembraneParams& m, double dt);
 
-// V(0) of every neuron of a membrane population: U(v0_low, v0_high) from counter-based draws.
-std::vector<float> initial_potentials(const NetworkSpec& spec, int population);
+// V(0) of the neurons `neurons` of a membrane population: U(v0_low, v0_high) from counter-based draws.
+std::vector<float> initial_potentials(const NetworkSpec& spec, int population, Slice neurons);
 
-// First candidate spike time of every neuron of a Poisson population.
-std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population);
+// First candidate spike time of the neurons `neurons` of a Poisson population.
+std::vector<double> initial_poisson_candidates(const NetworkSpec& spec, int population, Slice neurons);
 
 // A Poisson population's thinning acceptance r(t_n) / r_max at each step of [first, first + count).
 std::vector<double> poisson_acceptance(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
@@ -56,6 +56,12 @@ PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post);
 // The synapses whose weights are sampled for recording: `count` indices evenly spaced in
 // presynaptic-major order (fewer when the projection has fewer synapses).
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count);
+
+// Weights summed exactly for the recorded mean: each weight in fixed point with 2^-40 resolution
+// (truncated toward zero), so that the sum depends neither on the order of summation nor on how
+// ranks divide the synapses. Weights stay within 2^31 (weight_in_range), so 2^40 of them fit.
+__int128 weight_sum_term(float weight);
+double weight_mean(__int128 sum, uint64_t synapses);
 
 // The presynaptic neuron of each of `synapses`, from a CSR structure's row starts.
 std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start, const std::vector<uint64_t>& synapses);

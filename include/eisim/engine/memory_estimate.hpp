@@ -26,6 +26,8 @@ struct MemoryAllowance {
 MemoryAllowance host_memory_allowance();
 
 // Throws RuntimeProblem, naming the estimate, the allowance and what limits it, if it will not fit.
-void check_host_memory(BackendKind kind, const NetworkSpec& spec);
+// On several ranks (null: one process) each needs its share of the connectivity and state, and the
+// ranks on one node share its memory.
+void check_host_memory(BackendKind kind, const NetworkSpec& spec, const Communicator* ranks = nullptr);
 
 }  // namespace eisim

@@ -6,13 +6,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "eisim/cluster/partition.hpp"
 #include "eisim/engine/config.hpp"
 
 namespace eisim {
 
 struct Connectivity {
-  // Targets of presynaptic neuron k: targets[row_start[k] .. row_start[k+1]), ascending,
-  // as indices into the postsynaptic population. Autapses and (fixed in-degree) no multapses.
+  // Targets of presynaptic neuron k: targets[row_start[k] .. row_start[k+1]), ascending, as indices
+  // into the postsynaptic slice built (the whole population on one rank). Every presynaptic neuron
+  // has a row. Autapses and (fixed in-degree) no multapses.
   std::vector<uint64_t> row_start;
   std::vector<uint32_t> targets;
   uint64_t synapse_count() const { return targets.size(); }
@@ -33,8 +35,10 @@ double erdos_renyi_p(const ProjectionSpec& proj);
 uint32_t connectivity_stream(size_t k);
 
 // Builds every projection, or only those with on_host[k] set (the others are left empty, for a
-// backend that builds them itself). Check the memory first (require_runnable, backend.hpp) where the
-// size is not small.
-Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host = {});
+// backend that builds them itself): the synapses onto `share`'s slices (a rank's share, and drawn
+// only there), or onto every neuron when it is null. Check the memory first (require_runnable,
+// backend.hpp) where the size is not small.
+Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host = {},
+                      const Partition* share = nullptr);
 
 }  // namespace eisim

@@ -26,11 +26,23 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// One rank's account of a run.
+struct RankSeconds {
+  double build_s = 0.0;          // network construction and backend set-up
+  double loop_s = 0.0;           // the simulation loop
+  double communication_s = 0.0;  // of loop_s, in exchanges with the other ranks (and waiting for them)
+  double peak_rss_mib = 0.0;     // the process's peak resident memory
+};
+
+// On several ranks (RunOptions::backend_options.ranks) the report is rank 0's, and only rank 0's
+// holds the statistics and files; every rank's holds the counts.
 struct RunReport {
   std::string backend;
   AccumulationMode mode = AccumulationMode::deterministic;
   std::string device;  // what ran it, e.g. the GPU's name
   int threads = 1;
+  int ranks = 1;
+  std::vector<RankSeconds> rank_seconds;  // on rank 0: every rank's, in rank order
   double build_s = 0.0;  // network construction and backend set-up
   double wall_s = 0.0;   // the simulation loop alone
   double collect_s = 0.0;  // of wall_s, inside Backend::collect: computing (CPU), or waiting for and

@@ -1,0 +1,173 @@
+// eisim run on several MPI ranks (docs/architecture.md, "Running on several ranks"), launched with
+// mpirun as a user would: the same files as one process, byte for byte, on 1, 2 and 3 ranks; the
+// canonical network's balanced rates; and every failure stops every rank, none hangs.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace eisim {
+namespace {
+
+using test_support::CommandResult;
+using test_support::quoted;
+using test_support::run_command;
+
+// mpirun, allowed to run as root (CI does) and to place more ranks than cores (CI has 2).
+std::string mpirun(int ranks) {
+  return std::string(EISIM_MPIRUN) + " --allow-run-as-root --oversubscribe -np " + std::to_string(ranks) + " ";
+}
+
+std::map<std::string, std::string> npy_files(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".npy") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    files[entry.path().filename().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return files;
+}
+
+// A clean stop of every rank: the status, the words, and no sign of a crash. (mpirun's own notice
+// that a rank "terminated" with a non-zero status is expected.)
+void expect_clean_stop(const CommandResult& r, int status, std::initializer_list<std::string> words) {
+  EXPECT_EQ(r.status, status) << "output:\n" << r.output;
+  for (const auto& w : words) {
+    EXPECT_NE(r.output.find(w), std::string::npos) << "the output does not contain \"" << w << "\":\n" << r.output;
+  }
+  for (const char* crash : {"terminate called", "Segmentation", "core dumped", "AddressSanitizer", "runtime error:",
+                            "MPI_ABORT"}) {
+    EXPECT_EQ(r.output.find(crash), std::string::npos) << "the output looks like a crash:\n" << r.output;
+  }
+}
+
+nlohmann::json summary_of(const std::filesystem::path& dir) {
+  std::ifstream in(dir / "summary.json");
+  return nlohmann::json::parse(in);
+}
+
+class Ranks : public test_support::CommandLine {
+ protected:
+  // `eisim run` of a shipped config on `ranks` ranks (0: one process without mpirun), into dir_/name.
+  CommandResult run_on(int ranks, const std::string& config, const std::string& sets, const std::string& name) const {
+    const std::string args = "run " + quoted(test_support::source_path(config)) + " " + sets +
+                             " --quiet --out " + quoted((dir_ / name).string());
+    return run_command((ranks > 0 ? mpirun(ranks) : std::string()) + test_support::eisim_command(args) + " >/dev/null");
+  }
+
+  // The outputs of one process, and of 1, 2 and 3 ranks: the same files, byte for byte.
+  void expect_same_files_on_any_number_of_ranks(const std::string& config, const std::string& sets) const {
+    ASSERT_EQ(run_on(0, config, sets, "alone").status, 0);
+    const auto alone = npy_files(dir_ / "alone");
+    ASSERT_GE(alone.size(), 4u);
+    for (int ranks = 1; ranks <= 3; ++ranks) {
+      const std::string name = "ranks" + std::to_string(ranks);
+      const CommandResult r = run_on(ranks, config, sets, name);
+      ASSERT_EQ(r.status, 0) << r.output;
+      const auto files = npy_files(dir_ / name);
+      ASSERT_EQ(files.size(), alone.size()) << ranks << " ranks";
+      for (const auto& [file, bytes] : alone) {
+        ASSERT_TRUE(files.count(file)) << file << " missing on " << ranks << " ranks";
+        EXPECT_TRUE(files.at(file) == bytes) << file << " differs on " << ranks << " ranks";
+      }
+      const nlohmann::json summary = summary_of(dir_ / name);
+      EXPECT_EQ(summary["ranks"], ranks);
+      EXPECT_EQ(summary["rank_seconds"].size(), static_cast<size_t>(ranks));
+      EXPECT_EQ(summary["synapses"], summary_of(dir_ / "alone")["synapses"]);
+    }
+  }
+};
+
+// Spikes of every population, and traces of V and of each synaptic current (neurons on every rank).
+TEST_F(Ranks, CanonicalNetworkGivesTheSameSpikesAndTracesOnOneToThreeRanks) {
+  expect_same_files_on_any_number_of_ranks("configs/balanced_eif.json", "--set N=1500 --set T=300");
+}
+
+// Plastic weights: the sampled synapses, their weights and the mean, with presynaptic traces of
+// neurons on other ranks.
+TEST_F(Ranks, PlasticNetworkGivesTheSameWeightsOnOneToThreeRanks) {
+  expect_same_files_on_any_number_of_ranks("configs/plasticity_eif.json",
+                                           "--set N=1500 --set T=300 --set burn_in=0");
+}
+
+// The book's canonical network (Fig. 3.3) on 2 ranks is in the balanced state: rates within 10% of
+// -W^-1 W_x r_x = 50/9 and 125/9 Hz, irregular spiking.
+TEST_F(Ranks, CanonicalNetworkOnTwoRanksIsInTheBalancedState) {
+  ASSERT_EQ(run_on(2, "configs/balanced_eif.json", "", "two").status, 0);
+  const nlohmann::json pops = summary_of(dir_ / "two")["populations"];
+  EXPECT_NEAR(pops["E"]["rate_hz"].get<double>(), 50.0 / 9.0, 0.1 * 50.0 / 9.0);
+  EXPECT_NEAR(pops["I"]["rate_hz"].get<double>(), 125.0 / 9.0, 0.1 * 125.0 / 9.0);
+  EXPECT_GT(pops["E"]["cv_isi"].get<double>(), 0.7);
+}
+
+// A config error on one rank only (mpirun's : gives each rank its own command line): every rank
+// stops before any work, with the error of the rank that met it.
+TEST_F(Ranks, ConfigErrorOnOneRankStopsEveryRank) {
+  const std::string config = quoted(test_support::source_path("configs/balanced_eif.json"));
+  const std::string out = " --quiet --out " + quoted((dir_ / "out").string());
+  const CommandResult r = run_command(mpirun(1) + test_support::eisim_command("run " + config + out) + " : -np 1 " +
+                                      test_support::eisim_command("run " + config + " --set dt=-1" + out));
+  expect_clean_stop(r, 2, {"rank 1", "dt"});
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out" / "summary.json"));
+}
+
+TEST_F(Ranks, RanksGivenDifferentNetworksAreRefused) {
+  const std::string config = quoted(test_support::source_path("configs/balanced_eif.json"));
+  const std::string out = " --quiet --out " + quoted((dir_ / "out").string());
+  const CommandResult r = run_command(mpirun(1) + test_support::eisim_command("run " + config + out) + " : -np 1 " +
+                                      test_support::eisim_command("run " + config + " --set N=4000" + out));
+  expect_clean_stop(r, 2, {"rank 1 was given a different config"});
+}
+
+TEST_F(Ranks, CommandsOtherThanRunAreRefusedOnSeveralRanks) {
+  const CommandResult r =
+      run_command(mpirun(2) + test_support::eisim_command(
+                                  "compare " + quoted(test_support::source_path("configs/balanced_eif.json"))));
+  expect_clean_stop(r, 2, {"runs in one process"});
+}
+
+// A rank killed mid-run (EISIM_TEST_KILL_RANK, after its first block): the others end within
+// seconds rather than wait forever for its spikes.
+TEST_F(Ranks, KilledRankEndsEveryRankWithinSeconds) {
+  const auto start = std::chrono::steady_clock::now();
+  const CommandResult r =
+      run_command(mpirun(2) + "-x EISIM_TEST_KILL_RANK=1 " +
+                  test_support::eisim_command("run " + quoted(test_support::source_path("configs/balanced_eif.json")) +
+                                              " --set N=1000 --set T=1000000 --quiet --out " +
+                                              quoted((dir_ / "out").string())));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_LT(seconds, 60.0) << "the run outlived its killed rank by a long time";
+}
+
+// Ctrl-C to mpirun, once every rank is simulating: the ranks agree on a block, and the folder holds
+// what was simulated, as in one process.
+TEST_F(Ranks, InterruptUnderMpirunWritesWhatWasSimulated) {
+  const std::filesystem::path out = dir_ / "out";
+  const std::string run =
+      mpirun(2) + test_support::eisim_command("run " + quoted(test_support::source_path("configs/balanced_eif.json")) +
+                                              " --set N=1000 --set T=1000000 --quiet --out " + quoted(out.string())) +
+      " >/dev/null";
+  // Wait for the first spikes on disk (every rank is then in the loop), then interrupt.
+  const std::string spikes = quoted((out / "E_spike_ids.npy").string());
+  const CommandResult r = run_command(run + " & pid=$!; for i in $(seq 600); do [ $(stat -c %s " + spikes +
+                                      " 2>/dev/null || echo 0) -gt 128 ] && break; sleep 0.1; done; kill -INT $pid; "
+                                      "wait $pid");
+  ASSERT_TRUE(std::filesystem::exists(out / "summary.json")) << r.output;
+  const nlohmann::json summary = summary_of(out);
+  EXPECT_TRUE(summary["interrupted"].get<bool>());
+  EXPECT_GT(summary["t_sim_ms"].get<double>(), 0.0);
+  EXPECT_LT(summary["t_sim_ms"].get<double>(), 1000000.0);
+  EXPECT_NE(r.output.find("interrupted"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace eisim
