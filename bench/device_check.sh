@@ -10,9 +10,10 @@
 # DEVICE_CHECK_COMPARE='NAME=EISIM ...' times those binaries (older commits) against this one on the
 # plasticity target, in turn on the same card (bench/compare_binaries.py). DEVICE_CHECK_SCALE=1 adds the
 # scale checks of bench/scale_check.sh (give the script a budget of 900 s or so: DEVICE_CHECK_BUDGET_S).
-# With deps/mpi (tools/gather_mpi.sh deps/mpi) the build has MPI; DEVICE_CHECK_RANKS=1 then adds the
-# scaling benchmarks of CPU ranks (bench/scaling.py: 1 and 8 ranks at N = 50,000, and construction at
-# N = 10^6, p = 0.001).
+# With deps/mpi (tools/gather_mpi.sh deps/mpi) the build has MPI; DEVICE_CHECK_RANKS=1 then adds GPU
+# ranks against the CPU (2 and 3 ranks sharing the GPU, identical files) and the scaling benchmarks
+# (bench/scaling.py: 1, 2 and 4 GPU ranks at N = 100,000; 1 and 8 CPU ranks at N = 50,000; construction
+# at N = 10^6, p = 0.001).
 # docs/architecture.md, "Benchmarks".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -144,8 +145,22 @@ if [ "${DEVICE_CHECK_SCALE:-0}" = 1 ]; then
   SCALE_CHECK_BUDGET_S=$((deadline - SECONDS - 30)) bash bench/scale_check.sh "$eisim" "$logs" 2>&1 | tee -a "$status_file"
 fi
 
-echo "== CPU ranks: strong scaling at N = 50,000, construction at N = 10^6 (DEVICE_CHECK_RANKS=1)"
+echo "== ranks: GPU ranks against the CPU, then scaling (DEVICE_CHECK_RANKS=1)"
 if [ "${DEVICE_CHECK_RANKS:-0}" = 1 ] && command -v mpirun > /dev/null; then
+  rank_run=(run configs/plasticity_eif.json --set N=4000 --set T=500 --set burn_in=0 --quiet --overwrite)
+  timed 60 "$eisim" "${rank_run[@]}" --out /tmp/ranks_cpu > /dev/null 2> "$logs/ranks_cpu.err"
+  for k in 2 3; do
+    if timed 90 mpirun --oversubscribe -np "$k" "$eisim" "${rank_run[@]}" --backend cuda --out "/tmp/ranks_gpu$k" \
+         > /dev/null 2> "$logs/ranks_gpu$k.err"; then
+      differ=$(for f in /tmp/ranks_cpu/*.npy; do cmp -s "$f" "/tmp/ranks_gpu$k/$(basename "$f")" || basename "$f"; done)
+      note "GPU ranks, $k sharing the GPU, against one CPU process: ${differ:-all files identical}"
+    else
+      note "GPU ranks, $k: failed: $(tail -2 "$logs/ranks_gpu$k.err" | tr '\n' ' ')"
+    fi
+  done
+  timed 150 python3 bench/scaling.py --eisim "$eisim" --backend cuda --ranks 1 2 4 --scaling strong --strong-n 100000 \
+    --T 500 --burn-in 100 --json "$logs/scaling_cuda.json" > "$logs/scaling_cuda.txt" 2>&1 ||
+    note "GPU rank scaling: exit $?: $(tail -2 "$logs/scaling_cuda.txt" | tr '\n' ' ')"
   timed 240 python3 bench/scaling.py --eisim "$eisim" --backend cpu --ranks 1 8 --scaling strong --strong-n 50000 \
     --T 500 --burn-in 100 --json "$logs/scaling_cpu.json" > "$logs/scaling_cpu.txt" 2>&1 ||
     note "CPU rank scaling: exit $?: $(tail -2 "$logs/scaling_cpu.txt" | tr '\n' ' ')"

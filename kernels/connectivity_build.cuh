@@ -10,21 +10,24 @@
 namespace eisim::cuda {
 
 // Also the longest row's length, in *longest (which starts at 0).
-static __global__ void count_rows(ErdosRenyiRows rows, int n_pre, unsigned long long* counts,
-                                  unsigned long long* longest) {
+// Rows hold the targets in [begin, end), this rank's slice, counted from begin.
+static __global__ void count_rows(ErdosRenyiRows rows, long long begin, long long end, int n_pre,
+                                  unsigned long long* counts, unsigned long long* longest) {
   const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;  // n_pre may be near 2^31
   if (row >= n_pre) return;
   unsigned long long count = 0;
-  erdos_renyi_row(rows, static_cast<uint32_t>(row), 0, rows.n_post, [&](uint32_t) { ++count; });
+  erdos_renyi_row(rows, static_cast<uint32_t>(row), begin, end, [&](uint32_t) { ++count; });
   counts[row] = count;
   atomicMax(longest, count);
 }
 
-static __global__ void fill_rows(ErdosRenyiRows rows, int n_pre, const unsigned long long* row_start, uint32_t* targets) {
+static __global__ void fill_rows(ErdosRenyiRows rows, long long begin, long long end, int n_pre,
+                                 const unsigned long long* row_start, uint32_t* targets) {
   const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;  // n_pre may be near 2^31
   if (row >= n_pre) return;
   uint32_t* out = targets + row_start[row];
-  erdos_renyi_row(rows, static_cast<uint32_t>(row), 0, rows.n_post, [&](uint32_t target) { *out++ = target; });
+  const uint32_t first = static_cast<uint32_t>(begin);
+  erdos_renyi_row(rows, static_cast<uint32_t>(row), begin, end, [&](uint32_t target) { *out++ = target - first; });
 }
 
 // The postsynaptic-major index of CSR rows, counted and (after a scan) filled with one block per

@@ -7,17 +7,23 @@
 // GPU runs the next; the block's spikes are sorted on the GPU into the CPU backend's order before they
 // are copied. Its members are defined by part, each file mirroring one of src/cpu/: setup.cu, run.cu,
 // readback.cu (the CPU's recording.cpp); limits.cu sizes what it needs. kernels/cuda_backend.hpp is
-// its face to the engine.
+// its face to the engine. On several ranks (docs/architecture.md, "Running on several ranks") each
+// rank's GPU holds its slice of every population and the synapses onto it; the steps of a block then
+// run one by one, each step's spikes shared with the other ranks between the neuron update and delivery.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "eisim/cluster/communicator.hpp"
+#include "eisim/cluster/partition.hpp"
+#include "eisim/cluster/rank_recording.hpp"
 #include "eisim/engine/backend.hpp"
 #include "kernels/cuda_device.hpp"
 #include "kernels/device_buffer.hpp"
@@ -56,7 +62,7 @@ class CudaBackend final : public Backend {
   AccumulationMode mode() const override { return options_.mode; }
   std::string device() const override { return cuda_device_description(); }
   std::vector<float> weights(int projection) const override;
-  std::vector<uint64_t> synapse_counts() const override { return synapse_counts_; }
+  std::vector<uint64_t> synapse_counts() const override;
   std::vector<uint64_t> steps_at_lower_bound() const override;
   SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
 
@@ -104,16 +110,20 @@ class CudaBackend final : public Backend {
     std::vector<DeviceBuffer<unsigned long long>> spike_keys;  // per population: up to size * block_steps spikes
     DeviceBuffer<unsigned long long> spike_counts;             // per population
     std::vector<DeviceBuffer<float>> traces;           // per TraceSpec
-    std::vector<DeviceBuffer<double>> weight_sums;     // per WeightRecordingSpec: per-thread partial sums
+    std::vector<DeviceBuffer<__int128>> weight_sums;   // per WeightRecordingSpec: per-thread partial sums
     std::vector<DeviceBuffer<float>> weight_samples;   // per WeightRecordingSpec
     std::vector<cuda::PopulationGroup<Input>> population_groups;  // kernel parameters of update_neurons
-    cudaGraphExec_t graph = nullptr;
+    cudaGraphExec_t graph = nullptr;  // none on several ranks: the host exchanges spikes every step
     cudaEvent_t done = nullptr;
     int64_t first_step = 0, count = 0;
+    std::vector<SpikeRecord> exchanged;  // several ranks, on rank 0: the block's spikes of every rank
   };
-  cuda::SpikeList spike_list(int population) const;
+  cuda::SpikeList spike_list(int population) const;      // this rank's spikes of the step
+  cuda::SpikeList all_spike_list(int population) const;  // several ranks: every rank's
+  cuda::PresynapticTraceView presynaptic_trace_view(const PlasticState& p) const;
   cuda::PlasticView plastic_view(const PlasticState& p) const;
   void make_record_set(RecordSet& set);
+  void make_exchange_buffers();
   void make_population_groups(RecordSet& set);
   void make_delivery_groups();
   void make_postsynaptic_groups(int sms);
@@ -121,15 +131,23 @@ class CudaBackend final : public Backend {
   void index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p);
 
   void enqueue_step(int s, int64_t count, const RecordSet& set);
+  void enqueue_update(int s, const RecordSet& set);
+  void enqueue_delivery(int s, int64_t count, const RecordSet& set);
+  void exchange_step(int s, RecordSet& set);
+  bool exchanging() const { return ranks_.size() > 1; }  // spikes cross ranks every step
+  int local_size(size_t population) const { return static_cast<int>(partition_.populations[population].size()); }
   cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
   void upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set);
-  void read_block(const RecordSet& set, BlockOutput& out);
+  void read_block(RecordSet& set, BlockOutput& out);
   const unsigned long long* sort_on_device(unsigned long long* keys, size_t n);
   cuda::SpikeSink sink(int population, const RecordSet& set) const;
   const cuda::BlockClock* clock() const { return clock_.data(); }
 
   const NetworkSpec& spec_;
   BackendOptions options_;
+  std::unique_ptr<Communicator> alone_;  // the one rank, where no ranks were given
+  Communicator& ranks_;
+  Partition partition_;
   cudaStream_t stream_ = nullptr;
   cudaStream_t readback_ = nullptr;  // sorts and copies a finished block while stream_ runs the next
   std::vector<MembraneState> membranes_;  // by population (empty for Poisson ones)
@@ -137,11 +155,24 @@ class CudaBackend final : public Backend {
   std::vector<ProjectionState> projections_;
   std::vector<PlasticState> plastic_;
   std::vector<int> plastic_of_projection_;  // -1 for static projections
-  std::vector<DeviceBuffer<unsigned long long>> weight_samples_;  // per WeightRecordingSpec: sampled synapses
+  std::vector<DeviceBuffer<unsigned long long>> weight_samples_;  // per WeightRecordingSpec: this rank's sampled synapses
+  std::vector<RankWeightSample> rank_samples_;                    // and where they go among all ranks'
+  std::vector<std::vector<__int128>> weight_sums_;               // per WeightRecordingSpec: a block's exact sums
+  std::vector<int> traced_here_;  // per TraceSpec: how many of its neurons this rank holds
   std::vector<int> channel_of_projection_;
-  std::vector<uint64_t> synapse_counts_;
+  std::vector<uint64_t> synapse_counts_;  // this rank's
   std::vector<DeviceBuffer<uint32_t>> step_spikes_;     // per population: 2 * step_capacity, by step parity
   DeviceBuffer<unsigned int> step_counts_;              // per population and parity: [2 a + parity]
+  // Several ranks: every rank's spikes of a step (population indices), for delivery and presynaptic traces.
+  std::vector<DeviceBuffer<uint32_t>> all_spikes_;  // per population: 2 * step_capacity, by step parity
+  DeviceBuffer<unsigned int> all_counts_;           // [2 a + parity]
+  // Their way through the host: this rank's counts [2 a + parity] and lists, every rank's counts and
+  // lists; a population's list at list_offset_[a], list_capacity_[a] long (step_capacity). Reused each
+  // step: the next exchange begins by waiting for the GPU, so no copy is still reading them.
+  PinnedBuffer<unsigned int> host_counts_, host_all_counts_;
+  PinnedBuffer<uint32_t> host_mine_, host_all_;
+  std::vector<size_t> list_offset_;
+  std::vector<unsigned int> list_capacity_;
   DeviceBuffer<unsigned int> overflow_;
   DeviceBuffer<cuda::BlockClock> clock_;
   std::vector<cuda::DeliveryGroup<Input>> delivery_groups_;  // kernel parameters of deliver_spikes

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "kernels/cuda_check.hpp"
 #include "kernels/cuda_device.hpp"
 
 namespace eisim {
@@ -18,12 +19,20 @@ std::string cuda_device_problem() {
 
 std::string cuda_device_description() {
   cudaDeviceProp prop{};
-  const cudaError_t status = cudaGetDeviceProperties(&prop, 0);
+  int device = 0;
+  cudaError_t status = cudaGetDevice(&device);
+  if (status == cudaSuccess) status = cudaGetDeviceProperties(&prop, device);
   if (status != cudaSuccess) return std::string("unknown device: ") + cudaGetErrorString(status);
   std::ostringstream out;
   out << prop.name << ", sm_" << prop.major << prop.minor << ", "
       << static_cast<double>(prop.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0) << " GiB";
   return out.str();
+}
+
+void use_device_of_node_rank(int node_rank) {
+  int count = 0;
+  cuda_check(cudaGetDeviceCount(&count), "cudaGetDeviceCount");
+  cuda_check(cudaSetDevice(node_rank % count), "cudaSetDevice");
 }
 
 }  // namespace eisim

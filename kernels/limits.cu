@@ -54,9 +54,12 @@ void check_gpu_support(const NetworkSpec& spec) {
 void check_device_memory(const NetworkSpec& spec, const BackendOptions& options) {
   size_t free_bytes = 0, total_bytes = 0;
   cuda_check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo");
-  const double needed = estimate_device_bytes(spec, options);
+  // On several ranks each GPU holds about its share (every presynaptic row start and trace aside).
+  const int ranks = options.ranks ? options.ranks->size() : 1;
+  const double needed = estimate_device_bytes(spec, options) / ranks;
   if (needed > 0.95 * static_cast<double>(free_bytes)) {
-    throw RuntimeProblem("the network will not fit on the GPU: it needs about " + gib(needed) + ", and " +
+    throw RuntimeProblem(std::string(ranks > 1 ? "this rank's share of the network" : "the network") +
+                         " will not fit on the GPU: it needs about " + gib(needed) + ", and " +
                          cuda_device_description() + " has " + gib(static_cast<double>(free_bytes)) +
                          " free; reduce N or the connection probability");
   }

@@ -79,7 +79,7 @@ __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSi
   PoissonNeuron neuron{p.next_candidate_ms[j], 0};
   if (!(neuron.next_candidate_ms < step_end)) return;  // most steps: no candidate, nothing to store
   neuron.candidates = p.candidates[j];
-  poisson_advance(neuron, p.seed, p.stream, static_cast<uint32_t>(j), step_end, p.acceptance[s], p.max_per_ms,
+  poisson_advance(neuron, p.seed, p.stream, p.first_key + static_cast<uint32_t>(j), step_end, p.acceptance[s], p.max_per_ms,
                   [&] { append_spike(sink, parity_of(step), static_cast<uint32_t>(j), s); });
   p.next_candidate_ms[j] = neuron.next_candidate_ms;
   p.candidates[j] = neuron.candidates;

@@ -64,4 +64,21 @@ static __global__ void postsynaptic_updates(PlasticView v, const BlockClock* clo
   update_columns(v, parity_of(step_of(clock, s)), blockIdx.x, gridDim.x);
 }
 
+// Several ranks: step n's presynaptic traces of every neuron, as update_neurons makes them on one rank:
+// decay (one thread per neuron), then each of the step's spikes enters its neuron's trace.
+static __global__ void decay_presynaptic_traces(PresynapticTraceView v, const BlockClock* clock, int s) {
+  const long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= v.n) return;
+  const size_t now = static_cast<size_t>(parity_of(step_of(clock, s))) * v.n, before = static_cast<size_t>(v.n) - now;
+  v.y[now + i] = trace_decayed(v.y[before + i], v.decay);
+}
+
+static __global__ void add_presynaptic_spikes(PresynapticTraceView v, const BlockClock* clock, int s) {
+  const int parity = parity_of(step_of(clock, s));
+  const unsigned int k = blockIdx.x * blockDim.x + threadIdx.x;
+  if (k >= v.all.size(parity)) return;
+  float* y = v.y + static_cast<size_t>(parity) * v.n + v.all.of(parity)[k];
+  *y = trace_after_spike(*y, v.jump);  // a neuron spikes at most once a step: no two threads meet
+}
+
 }  // namespace eisim::cuda

@@ -4,12 +4,13 @@
 #include <cub/device/device_radix_sort.cuh>
 
 #include "eisim/engine/backend_setup.hpp"
+#include "eisim/errors.hpp"
 #include "kernels/cuda_backend.cuh"
 
 namespace eisim {
 template <typename Input>
 void CudaBackend<Input>::finish(BlockOutput& out) {
-  const RecordSet& set = sets_[collected_ % 2];
+  RecordSet& set = sets_[collected_ % 2];
   cuda_check(cudaEventSynchronize(set.done), "simulating a block of steps");
   read_block(set, out);
   ++collected_;
@@ -31,8 +32,11 @@ const unsigned long long* CudaBackend<Input>::sort_on_device(unsigned long long*
 }
 
 // On the readback stream, which does not wait for stream_: the next block may be running meanwhile.
+// On several ranks the spikes are those every rank shared, which rank 0 kept; the traces and weights
+// are gathered to rank 0 (rank_recording.hpp), as on one rank.
 template <typename Input>
-void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
+void CudaBackend<Input>::read_block(RecordSet& set, BlockOutput& out) {
+  const RecordMarks marks = record_marks(out);
   const int64_t first_step = set.first_step, count = set.count;
   const size_t n_pops = spec_.populations.size();
   unsigned int overflow = 0;
@@ -48,6 +52,14 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
       throw RuntimeProblem("CUDA backend: population " + spec_.populations[a].name +
                            " produced more spikes in a block than its buffers hold (a Poisson neuron fired "
                            "many times within one step?); no spike was dropped silently: the run stops here");
+    }
+    if (exchanging()) {
+      SpikeRecord& kept = set.exchanged[a];
+      SpikeRecord& record = out.spikes[a];
+      record.step.insert(record.step.end(), kept.step.begin(), kept.step.end());
+      record.neuron.insert(record.neuron.end(), kept.neuron.begin(), kept.neuron.end());
+      kept = SpikeRecord{};
+      continue;
     }
     if (n == 0) continue;
     std::vector<unsigned long long> keys(n);
@@ -73,7 +85,7 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
     const TraceSpec& trace = spec_.recording.traces[t];
     const SampleRange samples = samples_within(first_step, count, trace.every_steps);
     if (samples.count == 0) continue;
-    const size_t width = trace.neurons.size() * (1 + membranes_[trace.population].channels);
+    const size_t width = static_cast<size_t>(traced_here_[t]) * (1 + membranes_[trace.population].channels);
     TraceRecord& record = out.traces[t];
     const size_t before = record.values.size();
     record.values.resize(before + samples.count * width);
@@ -90,8 +102,8 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
     const SampleRange samples = samples_within(first_step, count, w.every_steps);
     if (samples.count == 0) continue;
     const size_t threads = static_cast<size_t>(kRecordBlocks) * kThreads;
-    std::vector<double> partial(samples.count * threads);
-    cuda_check(cudaMemcpy(partial.data(), set.weight_sums[r].data(), partial.size() * sizeof(double),
+    std::vector<__int128> partial(samples.count * threads);
+    cuda_check(cudaMemcpy(partial.data(), set.weight_sums[r].data(), partial.size() * sizeof(__int128),
                           cudaMemcpyDeviceToHost),
                "read weight sums");
     WeightRecord& record = out.weights[r];
@@ -100,31 +112,42 @@ void CudaBackend<Input>::read_block(const RecordSet& set, BlockOutput& out) {
     cuda_check(cudaMemcpy(record.sample.data() + before, set.weight_samples[r].data(),
                           samples.count * sampled * sizeof(float), cudaMemcpyDeviceToHost),
                "read sampled weights");
-    const double synapses = static_cast<double>(plastic_[plastic_of_projection_[w.projection]].weight.size());
     for (size_t s = 0; s < samples.count; ++s) {
-      double sum = 0.0;
+      __int128 sum = 0;
       for (size_t t = 0; t < threads; ++t) sum += partial[s * threads + t];
       record.step.push_back((samples.first + static_cast<int64_t>(s)) * w.every_steps);
-      record.mean.push_back(synapses > 0 ? sum / synapses : 0.0);
+      weight_sums_[r].push_back(sum);  // the mean comes with every rank's sums
     }
   }
+  gather_block_recordings(ranks_, spec_, partition_, rank_samples_, weight_sums_, marks, out);
 }
 
 // The projection may have been built here: its row starts and the sampled targets come from the GPU.
 template <typename Input>
 SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec& w) const {
+  size_t r = 0;
+  while (r < spec_.recording.weights.size() && &spec_.recording.weights[r] != &w) ++r;
+  if (r == spec_.recording.weights.size()) throw InternalError("sampled_synapses: not one of the spec's recordings");
   const ProjectionState& rows = projections_[w.projection];
   std::vector<unsigned long long> row_start(rows.row_start.size());
   cuda_check(cudaMemcpy(row_start.data(), rows.row_start.data(), rows.row_start.bytes(), cudaMemcpyDeviceToHost),
              "read row starts");
-  const std::vector<uint64_t> sample = weight_sample(synapse_counts_[w.projection], w.sample);
-  SampledSynapses sampled{presynaptic_neurons(std::vector<uint64_t>(row_start.begin(), row_start.end()), sample), {}};
+  const std::vector<uint64_t>& sample = rank_samples_[r].synapse;
+  SampledSynapses mine{presynaptic_neurons(std::vector<uint64_t>(row_start.begin(), row_start.end()), sample), {}};
+  const int64_t post_begin = partition_.populations[spec_.projections[w.projection].post].begin;
   for (uint64_t s : sample) {
     uint32_t target = 0;
     cuda_check(cudaMemcpy(&target, rows.targets.data() + s, sizeof target, cudaMemcpyDeviceToHost), "read a target");
-    sampled.post.push_back(static_cast<int32_t>(target));
+    mine.post.push_back(static_cast<int32_t>(post_begin + target));
   }
-  return sampled;
+  return gather_sampled_synapses(ranks_, rank_samples_[r], mine);
+}
+
+template <typename Input>
+std::vector<uint64_t> CudaBackend<Input>::synapse_counts() const {
+  std::vector<uint64_t> counts = synapse_counts_;
+  ranks_.sum(counts.data(), counts.size());
+  return counts;
 }
 
 template <typename Input>
@@ -141,6 +164,7 @@ std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const {
     for (unsigned long long count : per_neuron) total += count;
     steps.push_back(total);
   }
+  ranks_.sum(steps.data(), steps.size());
   return steps;
 }
 
@@ -160,7 +184,8 @@ std::vector<float> CudaBackend<Input>::weights(int projection) const {
 #define EISIM_INSTANTIATE_READBACK(Input)                                                               \
   template void CudaBackend<Input>::finish(BlockOutput&);                                              \
   template const unsigned long long* CudaBackend<Input>::sort_on_device(unsigned long long*, size_t);  \
-  template void CudaBackend<Input>::read_block(const RecordSet&, BlockOutput&);                        \
+  template void CudaBackend<Input>::read_block(RecordSet&, BlockOutput&);                              \
+  template std::vector<uint64_t> CudaBackend<Input>::synapse_counts() const;                           \
   template SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec&) const;     \
   template std::vector<float> CudaBackend<Input>::weights(int) const;                                   \
   template std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const;

@@ -2,6 +2,7 @@
 // Mirrors src/cpu/recording.cpp.
 #pragma once
 
+#include "eisim/model/plasticity.hpp"
 #include "kernels/views.cuh"
 
 namespace eisim::cuda {
@@ -12,8 +13,8 @@ static __global__ void record_weights(WeightRecordView v, const BlockClock* cloc
   const long long sample = step / v.every - (clock->block_first + v.every - 1) / v.every;
   const unsigned long long thread = blockIdx.x * blockDim.x + threadIdx.x;
   const unsigned long long threads = gridDim.x * blockDim.x;
-  double sum = 0.0;
-  for (unsigned long long i = thread; i < v.synapses; i += threads) sum += v.weight[i];
+  __int128 sum = 0;
+  for (unsigned long long i = thread; i < v.synapses; i += threads) sum += weight_sum_term(v.weight[i]);
   v.partial_sums[sample * threads + thread] = sum;
   if (thread < static_cast<unsigned long long>(v.sample_count)) {
     v.sampled[sample * v.sample_count + thread] = v.weight[v.sample[thread]];

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "eisim/cluster/spike_exchange.hpp"
 #include "eisim/engine/backend_setup.hpp"
+#include "eisim/errors.hpp"
 #include "kernels/cuda_backend.cuh"
 #include "kernels/kernel_launch.hpp"
 #include "kernels/neuron_update.cuh"
@@ -26,10 +28,17 @@ std::vector<int32_t> sample_of_each_step(int64_t first_step, int64_t count, int6
 
 }  // namespace
 
-// Step s of a block of `count` steps. Weight recording reads the weights at t_n, as the CPU
-// records them: after the previous step's postsynaptic updates, before this step's presynaptic ones.
+// Step s of a block of `count` steps: the neurons, then (on several ranks after the spikes were
+// shared, exchange_step) the weight recording and delivery.
 template <typename Input>
 void CudaBackend<Input>::enqueue_step(int s, int64_t count, const RecordSet& set) {
+  enqueue_update(s, set);
+  enqueue_delivery(s, count, set);
+}
+
+// Every neuron, and the previous step's postsynaptic updates.
+template <typename Input>
+void CudaBackend<Input>::enqueue_update(int s, const RecordSet& set) {
   const size_t update_launches = std::max(set.population_groups.size(), postsynaptic_groups_.size());
   for (size_t i = 0; i < update_launches; ++i) {
     const cuda::PopulationGroup<Input> group = i < set.population_groups.size() ? set.population_groups[i]
@@ -45,6 +54,12 @@ void CudaBackend<Input>::enqueue_step(int s, int64_t count, const RecordSet& set
                     clock(), s);
     }
   }
+}
+
+// Weight recording reads the weights at t_n, as the CPU records them: after the previous step's
+// postsynaptic updates, before this step's presynaptic ones.
+template <typename Input>
+void CudaBackend<Input>::enqueue_delivery(int s, int64_t count, const RecordSet& set) {
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
     const WeightRecordingSpec& w = spec_.recording.weights[r];
     // Blocks start at multiples of block_steps, so only these positions can hold a multiple of every_steps.
@@ -64,6 +79,62 @@ void CudaBackend<Input>::enqueue_step(int s, int64_t count, const RecordSet& set
     for (const PlasticState& p : plastic_) {
       launch_kernel("postsynaptic_updates", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::postsynaptic_updates,
                     plastic_view(p), clock(), s);
+    }
+  }
+}
+
+// Several ranks: this rank's spikes of step s go to every rank, and every rank's come back to the
+// GPU's all-spike lists, through pinned buffers and in stream order; rank 0 keeps them for the record.
+// Then the presynaptic traces of every neuron are brought to step s, as update_neurons does on one rank.
+template <typename Input>
+void CudaBackend<Input>::exchange_step(int s, RecordSet& set) {
+  const int64_t step = set.first_step + s;
+  const int parity = static_cast<int>(step & 1);
+  const size_t n_pops = spec_.populations.size();
+  cuda_check(cudaMemcpyAsync(host_counts_.data(), step_counts_.data(), step_counts_.bytes(), cudaMemcpyDeviceToHost,
+                             stream_),
+             "read the step's spike counts");
+  cuda_check(cudaStreamSynchronize(stream_), "updating the neurons");
+  std::vector<unsigned int> count(n_pops);
+  for (size_t a = 0; a < n_pops; ++a) {
+    // A count past the list's capacity has set the overflow flag: read_block stops the run.
+    count[a] = std::min(host_counts_[2 * a + parity], list_capacity_[a]);
+    cuda_check(cudaMemcpyAsync(host_mine_.data() + list_offset_[a],
+                               step_spikes_[a].data() + static_cast<size_t>(parity) * list_capacity_[a],
+                               count[a] * sizeof(uint32_t), cudaMemcpyDeviceToHost, stream_),
+               "read the step's spikes");
+  }
+  cuda_check(cudaStreamSynchronize(stream_), "reading the step's spikes");
+  std::vector<std::vector<uint32_t>> mine(n_pops);
+  for (size_t a = 0; a < n_pops; ++a) {
+    mine[a].assign(host_mine_.data() + list_offset_[a], host_mine_.data() + list_offset_[a] + count[a]);
+    std::sort(mine[a].begin(), mine[a].end());  // the atomics' order: sorted as one process finds them
+  }
+  const std::vector<std::vector<uint32_t>> all = exchange_spikes(ranks_, partition_, mine);
+  for (size_t a = 0; a < n_pops; ++a) {
+    if (all[a].size() > list_capacity_[a]) throw InternalError("cuda backend: a step brought more spikes than step_capacity");
+    std::copy(all[a].begin(), all[a].end(), host_all_.data() + list_offset_[a]);
+    host_all_counts_[2 * a + parity] = static_cast<unsigned int>(all[a].size());
+    cuda_check(cudaMemcpyAsync(all_spikes_[a].data() + static_cast<size_t>(parity) * list_capacity_[a],
+                               host_all_.data() + list_offset_[a], all[a].size() * sizeof(uint32_t),
+                               cudaMemcpyHostToDevice, stream_),
+               "upload every rank's spikes");
+    cuda_check(cudaMemcpyAsync(all_counts_.data() + 2 * a + parity, host_all_counts_.data() + 2 * a + parity,
+                               sizeof(unsigned int), cudaMemcpyHostToDevice, stream_),
+               "upload every rank's spike count");
+    if (ranks_.rank() == 0) {
+      set.exchanged[a].step.insert(set.exchanged[a].step.end(), all[a].size(), step);
+      set.exchanged[a].neuron.insert(set.exchanged[a].neuron.end(), all[a].begin(), all[a].end());
+    }
+  }
+  for (const PlasticState& p : plastic_) {
+    const cuda::PresynapticTraceView view = presynaptic_trace_view(p);
+    launch_kernel("decay_presynaptic_traces", static_cast<unsigned int>((view.n + kThreads - 1) / kThreads), kThreads,
+                  stream_, cuda::decay_presynaptic_traces, view, clock(), s);
+    const size_t spikes = all[spec_.projections[p.projection].pre].size();
+    if (spikes > 0) {
+      launch_kernel("add_presynaptic_spikes", static_cast<unsigned int>((spikes + kThreads - 1) / kThreads), kThreads,
+                    stream_, cuda::add_presynaptic_spikes, view, clock(), s);
     }
   }
 }
@@ -119,20 +190,29 @@ void CudaBackend<Input>::launch(int64_t first_step, int64_t count) {
     throw InternalError("cuda backend: start: blocks begin at multiples of block_steps (the graph's weight recording assumes it)");
   }
   RecordSet& set = sets_[started_ % 2];
+  set.first_step = first_step;
+  set.count = count;
   upload_block_inputs(first_step, count, set);
-  if (count == options_.block_steps) {
+  if (exchanging()) {  // step by step: the host shares each step's spikes before delivery
+    for (int s = 0; s < count; ++s) {
+      enqueue_update(s, set);
+      exchange_step(s, set);
+      enqueue_delivery(s, count, set);
+    }
+  } else if (count == options_.block_steps) {
     cuda_check(cudaGraphLaunch(set.graph, stream_), "cudaGraphLaunch");
   } else {  // the last, shorter block: plain launches
     for (int64_t s = 0; s < count; ++s) enqueue_step(static_cast<int>(s), count, set);
   }
   cuda_check(cudaEventRecord(set.done, stream_), "cudaEventRecord");
-  set.first_step = first_step;
-  set.count = count;
   ++started_;
 }
 
 #define EISIM_INSTANTIATE_RUN(Input)                                                    \
   template void CudaBackend<Input>::enqueue_step(int, int64_t, const RecordSet&);      \
+  template void CudaBackend<Input>::enqueue_update(int, const RecordSet&);              \
+  template void CudaBackend<Input>::enqueue_delivery(int, int64_t, const RecordSet&);   \
+  template void CudaBackend<Input>::exchange_step(int, RecordSet&);                      \
   template cudaGraphExec_t CudaBackend<Input>::capture(int64_t, const RecordSet&);     \
   template void CudaBackend<Input>::upload_block_inputs(int64_t, int64_t, const RecordSet&); \
   template void CudaBackend<Input>::launch(int64_t, int64_t);

@@ -57,7 +57,11 @@ float jump_of<float>(const ProjectionSpec& proj) {
 
 template <typename Input>
 CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
-    : spec_(spec), options_(options) {
+    : spec_(spec),
+      options_(options),
+      alone_(options.ranks ? nullptr : single_rank()),
+      ranks_(options.ranks ? *options.ranks : *alone_),
+      partition_(partition(spec, ranks_.rank(), ranks_.size())) {
   check_gpu_support(spec);
   cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   cuda_check(cudaStreamCreateWithFlags(&readback_, cudaStreamNonBlocking), "cudaStreamCreate");
@@ -69,27 +73,29 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   for (size_t a = 0; a < n_pops; ++a) {
     const PopulationSpec& pop = spec.populations[a];
     const int population = static_cast<int>(a);
+    const Slice mine = partition_.populations[a];
+    const size_t n = static_cast<size_t>(mine.size());
     step_spikes_.emplace_back(2 * static_cast<size_t>(step_capacity(pop)));
     if (pop.model == NeuronModel::poisson) {
       PoissonState& p = poissons_[a];
-      p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population, Slice{0, spec.populations[population].size}));
-      p.candidates = DeviceBuffer<unsigned long long>(static_cast<size_t>(pop.size));
+      p.next_candidate_ms = DeviceBuffer<double>(initial_poisson_candidates(spec, population, mine));
+      p.candidates = DeviceBuffer<unsigned long long>(n);
       p.candidates.zero();
       p.acceptance = DeviceBuffer<double>(static_cast<size_t>(block));
       continue;
     }
     MembraneState& m = membranes_[a];
-    m.V = DeviceBuffer<float>(initial_potentials(spec, population, Slice{0, spec.populations[population].size}));
+    m.V = DeviceBuffer<float>(initial_potentials(spec, population, mine));
     std::vector<float> decays;
     for (int k : incoming_projections(spec, population)) decays.push_back(synaptic_decay(spec.projections[k], dt));
     m.channels = static_cast<int>(decays.size());
-    m.currents = DeviceBuffer<float>(decays.size() * static_cast<size_t>(pop.size));
+    m.currents = DeviceBuffer<float>(decays.size() * n);
     m.currents.zero();
-    m.inputs = DeviceBuffer<Input>(decays.size() * static_cast<size_t>(pop.size));
+    m.inputs = DeviceBuffer<Input>(decays.size() * n);
     m.inputs.zero();
     m.decays = DeviceBuffer<float>(decays);
     m.external = DeviceBuffer<float>(static_cast<size_t>(block));
-    m.at_bound = DeviceBuffer<unsigned long long>(static_cast<size_t>(pop.size));
+    m.at_bound = DeviceBuffer<unsigned long long>(n);
     m.at_bound.zero();
   }
   channel_of_projection_ = projection_channels(spec);
@@ -108,8 +114,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     const ProjectionSpec& proj = spec.projections[k];
     if (!proj.plasticity) continue;
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
-    const int n_pre = static_cast<int>(spec.populations[proj.pre].size);
-    const int n_post = static_cast<int>(spec.populations[proj.post].size);
+    const int n_pre = static_cast<int>(spec.populations[proj.pre].size);  // every rank keeps every presynaptic trace
+    const int n_post = local_size(proj.post);
     PlasticState p{static_cast<int>(k), plasticity_constants(spec, static_cast<int>(k)),
                    DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_pre), 0.0f)),
@@ -122,19 +128,31 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     plastic_.push_back(std::move(p));
   }
   for (const WeightRecordingSpec& w : spec.recording.weights) {
-    weight_samples_.emplace_back(as_ull(weight_sample(synapse_counts_[w.projection], w.sample)));
+    const DeviceBuffer<unsigned long long>& starts = projections_[w.projection].row_start;
+    std::vector<unsigned long long> row_start(starts.size());
+    cuda_check(cudaMemcpy(row_start.data(), starts.data(), starts.bytes(), cudaMemcpyDeviceToHost), "read row starts");
+    rank_samples_.push_back(rank_weight_sample(ranks_, std::vector<uint64_t>(row_start.begin(), row_start.end()), w.sample));
+    weight_samples_.emplace_back(as_ull(rank_samples_.back().synapse));
   }
+  weight_sums_.resize(spec.recording.weights.size());
   for (size_t t = 0; t < spec.recording.traces.size(); ++t) {
+    // The slot of each of this rank's traced neurons: its place among them, in the spec's order.
     const TraceSpec& trace = spec.recording.traces[t];
     MembraneState& m = membranes_[trace.population];
-    std::vector<int32_t> slot(static_cast<size_t>(spec.populations[trace.population].size), -1);
-    for (size_t s = 0; s < trace.neurons.size(); ++s) slot[trace.neurons[s]] = static_cast<int32_t>(s);
+    const Slice mine = partition_.populations[trace.population];
+    std::vector<int32_t> slot(static_cast<size_t>(mine.size()), -1);
+    int32_t here = 0;
+    for (int64_t j : trace.neurons) {
+      if (j >= mine.begin && j < mine.end) slot[static_cast<size_t>(j - mine.begin)] = here++;
+    }
+    traced_here_.push_back(here);
     m.trace_slot = DeviceBuffer<int32_t>(slot);
     m.trace_sample = DeviceBuffer<int32_t>(static_cast<size_t>(block));
     m.trace = static_cast<int>(t);
   }
   step_counts_ = DeviceBuffer<unsigned int>(2 * n_pops);
   step_counts_.zero();
+  if (exchanging()) make_exchange_buffers();
   overflow_ = DeviceBuffer<unsigned int>(1);
   overflow_.zero();
   clock_ = DeviceBuffer<cuda::BlockClock>(1);
@@ -142,15 +160,18 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   key_bits_ = 33;
   while ((int64_t{1} << (key_bits_ - 32)) < block) ++key_bits_;
 
-  int sms = 0;
-  cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), "cudaDeviceGetAttribute");
+  int device = 0, sms = 0;
+  cuda_check(cudaGetDevice(&device), "cudaGetDevice");
+  cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
   delivery_blocks_ = 8 * sms;
   make_delivery_groups();
   make_postsynaptic_groups(sms);
   for (RecordSet& set : sets_) make_record_set(set);
   // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
   cuda_check(cudaDeviceSynchronize(), "setting up the network on the GPU");
-  for (RecordSet& set : sets_) set.graph = capture(block, set);
+  if (!exchanging()) {
+    for (RecordSet& set : sets_) set.graph = capture(block, set);
+  }
 }
 
 template <typename Input>
@@ -164,16 +185,39 @@ CudaBackend<Input>::~CudaBackend() {
   if (stream_) cudaStreamDestroy(stream_);
 }
 
+// Several ranks: the step lists of every rank's spikes, and the pinned buffers the exchange goes through.
+template <typename Input>
+void CudaBackend<Input>::make_exchange_buffers() {
+  const size_t n_pops = spec_.populations.size();
+  size_t lists = 0;
+  for (const PopulationSpec& pop : spec_.populations) {
+    all_spikes_.emplace_back(2 * static_cast<size_t>(step_capacity(pop)));
+    list_offset_.push_back(lists);
+    list_capacity_.push_back(step_capacity(pop));
+    lists += step_capacity(pop);
+  }
+  all_counts_ = DeviceBuffer<unsigned int>(2 * n_pops);
+  all_counts_.zero();
+  host_counts_ = PinnedBuffer<unsigned int>(2 * n_pops);
+  host_all_counts_ = PinnedBuffer<unsigned int>(2 * n_pops);
+  host_mine_ = PinnedBuffer<uint32_t>(std::max<size_t>(lists, 1));
+  host_all_ = PinnedBuffer<uint32_t>(std::max<size_t>(lists, 1));
+}
+
 // Buffers for what one block records, and the population views that point the kernels at them.
 template <typename Input>
 void CudaBackend<Input>::make_record_set(RecordSet& set) {
   const int64_t block = options_.block_steps;
-  for (const PopulationSpec& pop : spec_.populations) set.spike_keys.emplace_back(static_cast<size_t>(pop.size * block));
-  set.spike_counts = DeviceBuffer<unsigned long long>(spec_.populations.size());
-  for (const TraceSpec& trace : spec_.recording.traces) {
-    const size_t samples = static_cast<size_t>(block / trace.every_steps + 1);
-    set.traces.emplace_back(samples * trace.neurons.size() * (1 + membranes_[trace.population].channels));
+  for (size_t a = 0; a < spec_.populations.size(); ++a) {
+    set.spike_keys.emplace_back(static_cast<size_t>(local_size(a)) * static_cast<size_t>(block));
   }
+  set.spike_counts = DeviceBuffer<unsigned long long>(spec_.populations.size());
+  for (size_t t = 0; t < spec_.recording.traces.size(); ++t) {
+    const TraceSpec& trace = spec_.recording.traces[t];
+    const size_t samples = static_cast<size_t>(block / trace.every_steps + 1);
+    set.traces.emplace_back(samples * static_cast<size_t>(traced_here_[t]) * (1 + membranes_[trace.population].channels));
+  }
+  set.exchanged.resize(spec_.populations.size());
   for (size_t r = 0; r < spec_.recording.weights.size(); ++r) {
     const size_t samples = static_cast<size_t>(block / spec_.recording.weights[r].every_steps + 1);
     set.weight_sums.emplace_back(samples * kRecordBlocks * kThreads);
@@ -194,18 +238,18 @@ template <typename Input>
 typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t k) {
   const ProjectionSpec& proj = spec_.projections[k];
   const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
-  const ErdosRenyiRows rows = erdos_renyi_rows(spec_.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj),
-                                               spec_.populations[proj.post].size);
+  const ErdosRenyiRows rows = erdos_renyi_rows(spec_.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj));
+  const Slice post = partition_.populations[proj.post];  // this rank's targets
   DeviceBuffer<unsigned long long> counts(static_cast<size_t>(n_pre) + 1), longest(1);
   counts.zero();  // the last entry stays 0, so the exclusive scan ends with the total
   longest.zero();
-  launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, n_pre, counts.data(),
-                longest.data());
+  launch_kernel("count_rows", blocks_for(n_pre), kThreads, nullptr, cuda::count_rows, rows, post.begin, post.end, n_pre,
+                counts.data(), longest.data());
   unsigned long long synapses = 0, longest_row = 0;
   DeviceBuffer<unsigned long long> row_start = starts_from_counts(counts, static_cast<size_t>(n_pre), synapses);
   cuda_check(cudaMemcpy(&longest_row, longest.data(), sizeof longest_row, cudaMemcpyDeviceToHost), "read longest row");
   DeviceBuffer<uint32_t> targets(synapses);
-  launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, n_pre,
+  launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, post.begin, post.end, n_pre,
                 row_start.data(), targets.data());
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
   return ProjectionState{std::move(row_start), std::move(targets), longest_row};
@@ -248,13 +292,13 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
     cuda::PopulationGroup<Input>& group = set.population_groups.back();
     cuda::PopulationView<Input> v{};
     v.first = group.neurons;
-    v.n = static_cast<int>(pop.size);
+    v.n = local_size(a);
     v.poisson = pop.model == NeuronModel::poisson;
     v.sink = sink(static_cast<int>(a), set);
     if (v.poisson) {
       const PoissonState& p = poissons_[a];
       v.source = cuda::PoissonView{spec_.simulation.seed, random_stream(RandomPurpose::poisson, static_cast<uint32_t>(a)),
-                                   spec_.simulation.dt_ms, pop.rate.max_hz() / 1000.0, p.next_candidate_ms.data(),
+                                   static_cast<uint32_t>(partition_.populations[a].begin), spec_.simulation.dt_ms, pop.rate.max_hz() / 1000.0, p.next_candidate_ms.data(),
                                    p.candidates.data(), p.acceptance.data()};
     } else {
       const MembraneState& m = membranes_[a];
@@ -270,13 +314,14 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
                                              m.at_bound.data(),
                                              trace ? m.trace_sample.data() : nullptr,
                                              trace ? m.trace_slot.data() : nullptr,
-                                             trace ? static_cast<int>(trace->neurons.size()) : 0,
+                                             trace ? traced_here_[m.trace] : 0,
                                              trace ? set.traces[m.trace].data() : nullptr};
     }
     for (const PlasticState& plastic : plastic_) {  // its eligibility traces (check_gpu_support bounds their number)
       const ProjectionSpec& proj = spec_.projections[plastic.projection];
       for (const bool post : {false, true}) {
         if ((post ? proj.post : proj.pre) != static_cast<int>(a)) continue;
+        if (!post && exchanging()) continue;  // every presynaptic neuron's: decay_presynaptic_traces
         const int e = v.eligibility.count++;
         v.eligibility.y[e] = post ? plastic.y_post.data() : plastic.y_pre.data();
         v.eligibility.decayed[e] = post ? plastic.y_post_decayed.data() : nullptr;
@@ -300,13 +345,13 @@ void CudaBackend<Input>::make_delivery_groups() {
     cuda::DeliveryGroup<Input>& group = delivery_groups_.back();
     const unsigned int chunk_size = plastic ? cuda::kPlasticChunk : cuda::kDeliveryChunk;
     group.views[group.count++] = cuda::DeliveryView<Input>{
-        spike_list(proj.pre),
+        exchanging() ? all_spike_list(proj.pre) : spike_list(proj.pre),
         chunk_size,
         cuda::chunks_for(projections_[k].longest_row, chunk_size),
         projections_[k].row_start.data(),
         projections_[k].targets.data(),
         membranes_[proj.post].inputs.data() +
-            static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(spec_.populations[proj.post].size),
+            static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(local_size(proj.post)),
         jump_of<Input>(proj),
         plastic ? plastic->weight.data() : nullptr,
         plastic ? plastic->y_post_decayed.data() : nullptr,
@@ -334,6 +379,19 @@ cuda::SpikeList CudaBackend<Input>::spike_list(int population) const {
 }
 
 template <typename Input>
+cuda::SpikeList CudaBackend<Input>::all_spike_list(int population) const {
+  return cuda::SpikeList{all_spikes_[population].data(), all_counts_.data() + 2 * population,
+                         static_cast<unsigned int>(all_spikes_[population].size() / 2)};
+}
+
+template <typename Input>
+cuda::PresynapticTraceView CudaBackend<Input>::presynaptic_trace_view(const PlasticState& p) const {
+  const int pre = spec_.projections[p.projection].pre;
+  return cuda::PresynapticTraceView{p.y_pre.data(), static_cast<int>(spec_.populations[pre].size),
+                                    p.constants.trace_decay, p.constants.trace_jump, all_spike_list(pre)};
+}
+
+template <typename Input>
 cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState& p) const {
   return cuda::PlasticView{spike_list(spec_.projections[p.projection].post),
                            cuda::chunks_for(p.longest_column, cuda::kPlasticChunk),
@@ -358,6 +416,7 @@ std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Networ
   template CudaBackend<Input>::CudaBackend(const NetworkSpec&, const Network&, const BackendOptions&);        \
   template CudaBackend<Input>::~CudaBackend();                                                               \
   template void CudaBackend<Input>::make_record_set(RecordSet&);                                             \
+  template void CudaBackend<Input>::make_exchange_buffers();                                                 \
   template cuda::SpikeSink CudaBackend<Input>::sink(int, const RecordSet&) const;                            \
   template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t);                  \
   template void CudaBackend<Input>::index_columns(const ProjectionState&, int, int, PlasticState&);          \
@@ -365,6 +424,8 @@ std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Networ
   template void CudaBackend<Input>::make_delivery_groups();                                                   \
   template void CudaBackend<Input>::make_postsynaptic_groups(int);                                            \
   template cuda::SpikeList CudaBackend<Input>::spike_list(int) const;                                         \
+  template cuda::SpikeList CudaBackend<Input>::all_spike_list(int) const;                                     \
+  template cuda::PresynapticTraceView CudaBackend<Input>::presynaptic_trace_view(const PlasticState&) const;  \
   template cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState&) const;
 EISIM_FOR_EACH_INPUT(EISIM_INSTANTIATE_SETUP)
 

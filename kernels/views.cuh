@@ -85,6 +85,7 @@ struct MembraneView {
 struct PoissonView {
   uint64_t seed;
   uint32_t stream;
+  uint32_t first_key;  // the population index of this rank's first neuron: a neuron draws with its own
   double dt;
   double max_per_ms;
   double* next_candidate_ms;
@@ -194,16 +195,25 @@ struct PostsynapticGroup {
 static_assert(sizeof(PopulationGroup<FixedInput>) + sizeof(PostsynapticGroup) <= 4000,
               "update_neurons' parameters are limited to 4 KB");
 
-// Weight recording of one plastic projection: at sampled steps, per-thread partial sums (the host
-// adds them in order) and the sampled synapses' weights.
+// Weight recording of one plastic projection: at sampled steps, per-thread partial sums of the exact
+// terms (weight_sum_term; the host adds them) and the sampled synapses' weights.
 struct WeightRecordView {
   const float* weight;
   unsigned long long synapses;
   const unsigned long long* sample;
   int sample_count;
   long long every;
-  double* partial_sums;  // [sample][thread of the launch]
-  float* sampled;        // [sample][sample_count]
+  __int128* partial_sums;  // [sample][thread of the launch]
+  float* sampled;          // [sample][sample_count]
+};
+
+// Several ranks: the presynaptic trace of every neuron of a plastic projection's presynaptic
+// population, from every rank's spikes of the step (update_neurons keeps only the postsynaptic ones).
+struct PresynapticTraceView {
+  float* y;  // [parity * n + neuron]
+  int n;
+  float decay, jump;
+  SpikeList all;  // every rank's spikes of the presynaptic population
 };
 
 }  // namespace eisim::cuda

@@ -2,7 +2,6 @@
 // CUDA backend where this eisim was built with CUDA (EISIM_WITH_CUDA) and a GPU is usable. Compiled
 // once more against the emulated CUDA runtime for the tests.
 #include <memory>
-#include <string>
 
 #include "eisim/engine/backend.hpp"
 #include "eisim/engine/memory_estimate.hpp"
@@ -21,11 +20,6 @@ void require_meaningful_options(BackendKind kind, const BackendOptions& options)
   if (kind == BackendKind::cpu && options.mode == AccumulationMode::fast) {
     throw UsageError("--mode fast: the CPU backend is the deterministic reference and has no fast mode; "
                      "use --backend cuda for fast mode");
-  }
-  if (kind == BackendKind::cuda && options.ranks && options.ranks->size() > 1) {
-    throw RuntimeProblem("--backend cuda runs in one process so far, and this run has " +
-                         std::to_string(options.ranks->size()) +
-                         " ranks; use --backend cpu for several ranks, or mpirun -np 1");
   }
 }
 
@@ -56,6 +50,7 @@ void require_runnable(BackendKind kind, const NetworkSpec& spec, const BackendOp
   check_host_memory(kind, spec, options.ranks);
 #if defined(EISIM_WITH_CUDA)
   if (kind == BackendKind::cuda) {
+    if (options.ranks) use_device_of_node_rank(options.ranks->node_rank());
     check_gpu_support(spec);
     check_device_memory(spec, options);
   }

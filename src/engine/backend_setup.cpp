@@ -119,24 +119,6 @@ std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start,
   return pre;
 }
 
-__int128 weight_sum_term(float weight) {
-  int exponent = 0;
-  const float fraction = std::frexp(weight, &exponent);  // weight = fraction 2^exponent, |fraction| in [0.5, 1)
-  const int64_t mantissa = static_cast<int64_t>(std::ldexp(fraction, 24));  // exact: 24 bits
-  const int shift = exponent - 24 + 40;
-  __int128 magnitude = mantissa < 0 ? -mantissa : mantissa;
-  if (shift >= 0) {
-    magnitude <<= shift;
-  } else {
-    magnitude = shift > -64 ? magnitude >> -shift : 0;
-  }
-  return mantissa < 0 ? -magnitude : magnitude;
-}
-
-double weight_mean(__int128 sum, uint64_t synapses) {
-  return synapses == 0 ? 0.0 : static_cast<double>(sum) * 0x1p-40 / static_cast<double>(synapses);
-}
-
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count) {
   std::vector<uint64_t> sample;
   const uint64_t n = std::min<uint64_t>(synapses, static_cast<uint64_t>(count));

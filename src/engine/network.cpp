@@ -79,9 +79,8 @@ Connectivity build_rows(int64_t n_rows, int threads, GenerateRow generate_row) {
 }
 
 // Every row, drawn only where it meets the postsynaptic slice `post` (erdos_renyi.hpp).
-Connectivity build_probability(double p, int64_t n_pre, int64_t n_post, Slice post, uint64_t seed, uint32_t stream,
-                               int threads) {
-  const ErdosRenyiRows rows = erdos_renyi_rows(seed, stream, p, n_post);
+Connectivity build_probability(double p, int64_t n_pre, Slice post, uint64_t seed, uint32_t stream, int threads) {
+  const ErdosRenyiRows rows = erdos_renyi_rows(seed, stream, p);
   const uint32_t first = static_cast<uint32_t>(post.begin);
   return build_rows(n_pre, threads, [&](int64_t row, std::vector<uint32_t>& out) {
     erdos_renyi_row(rows, static_cast<uint32_t>(row), post.begin, post.end, [&](uint32_t j) { out.push_back(j - first); });
@@ -161,7 +160,7 @@ Network build_network(const NetworkSpec& spec, int threads, const std::vector<bo
       case ConnectionRule::probability:
       case ConnectionRule::all_to_all:
         net.projections.push_back(
-            build_probability(erdos_renyi_p(proj), n_pre, n_post, post, spec.simulation.seed, stream, threads));
+            build_probability(erdos_renyi_p(proj), n_pre, post, spec.simulation.seed, stream, threads));
         break;
       case ConnectionRule::fixed_indegree:
         net.projections.push_back(build_fixed_indegree(proj, n_pre, post, spec.simulation.seed, stream, threads));

@@ -57,12 +57,6 @@ PostsynapticIndex postsynaptic_index(const Connectivity& c, int64_t n_post);
 // presynaptic-major order (fewer when the projection has fewer synapses).
 std::vector<uint64_t> weight_sample(uint64_t synapses, int64_t count);
 
-// Weights summed exactly for the recorded mean: each weight in fixed point with 2^-40 resolution
-// (truncated toward zero), so that the sum depends neither on the order of summation nor on how
-// ranks divide the synapses. Weights stay within 2^31 (weight_in_range), so 2^40 of them fit.
-__int128 weight_sum_term(float weight);
-double weight_mean(__int128 sum, uint64_t synapses);
-
 // The presynaptic neuron of each of `synapses`, from a CSR structure's row starts.
 std::vector<int32_t> presynaptic_neurons(const std::vector<uint64_t>& row_start, const std::vector<uint64_t>& synapses);
 

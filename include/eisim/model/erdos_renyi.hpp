@@ -22,7 +22,6 @@ struct ErdosRenyiRows {
   uint32_t stream;
   double p;
   double log_q;  // log(1 - p)
-  int64_t n_post;
   int64_t block;  // targets per block
 };
 
@@ -34,8 +33,8 @@ EISIM_HD int64_t erdos_renyi_block(double p) {
   return block;
 }
 
-EISIM_HD ErdosRenyiRows erdos_renyi_rows(uint64_t seed, uint32_t stream, double p, int64_t n_post) {
-  return ErdosRenyiRows{seed, stream, p, p < 1.0 ? det_log(1.0 - p) : 0.0, n_post, erdos_renyi_block(p)};
+EISIM_HD ErdosRenyiRows erdos_renyi_rows(uint64_t seed, uint32_t stream, double p) {
+  return ErdosRenyiRows{seed, stream, p, p < 1.0 ? det_log(1.0 - p) : 0.0, erdos_renyi_block(p)};
 }
 
 // Calls emit(j) for each target j of block `b` of row `row` that lies in [begin, end), ascending.
@@ -55,7 +54,7 @@ EISIM_HD void erdos_renyi_block_targets(const ErdosRenyiRows& g, uint32_t row, i
   }
 }
 
-// Calls emit(j) for each target j of row `row` in [begin, end) (within [0, n_post)), ascending.
+// Calls emit(j) for each target j of row `row` in [begin, end) (within the postsynaptic population), ascending.
 template <typename Emit>
 EISIM_HD void erdos_renyi_row(const ErdosRenyiRows& g, uint32_t row, int64_t begin, int64_t end, Emit&& emit) {
   if (g.p <= 0.0) return;

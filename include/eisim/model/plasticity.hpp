@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "eisim/model/detmath.hpp"
 #include "eisim/model/hd.hpp"
 #include "eisim/model/synapse.hpp"
 
@@ -27,6 +28,34 @@ struct PlasticityConstants {
 // the projection otherwise, and the run stops with a message naming it.
 EISIM_HD bool weight_in_range(float J, const PlasticityConstants& c) {
   return J <= c.max_abs_weight && J >= -c.max_abs_weight;
+}
+
+// A weight as a term of the recorded mean's exact sum, on every backend and rank: in fixed point with
+// 2^-40 resolution (truncated toward zero), in 128 bits, so that the sum depends neither on the order
+// of summation nor on how ranks divide the synapses. Weights stay within 2^31 (weight_in_range: the
+// plastic ones stop the run first), so a term is below 2^71 and 2^40 of them fit.
+EISIM_HD __int128 weight_sum_term(float J) {
+  const int32_t bits = detmath_detail::float_bits(J);
+  const int32_t exponent_field = (bits >> 23) & 0xff;
+  int64_t mantissa = bits & 0x7fffff;  // J = +-mantissa 2^exponent
+  int exponent = -149;                 // subnormal
+  if (exponent_field != 0) {
+    mantissa |= 0x800000;
+    exponent = exponent_field - 150;
+  }
+  const int shift = exponent + 40;
+  __int128 magnitude = mantissa;
+  if (shift >= 0) {
+    magnitude <<= shift;
+  } else {
+    magnitude = shift > -64 ? magnitude >> -shift : 0;
+  }
+  return bits < 0 ? -magnitude : magnitude;
+}
+
+// The mean of `synapses` weights from the sum of their terms.
+EISIM_HD double weight_mean(__int128 sum, uint64_t synapses) {
+  return synapses == 0 ? 0.0 : static_cast<double>(sum) * 0x1p-40 / static_cast<double>(synapses);
 }
 
 // tau_y dy/dt = -y + S, one Euler step: y <- y (1 - dt/tau_y), plus 1/tau_y for a spike in the step.
