@@ -158,6 +158,17 @@ TEST_F(Ranks, CommandsOtherThanRunAreRefusedOnSeveralRanks) {
   expect_clean_stop(r, 2, {"runs in one process"});
 }
 
+// A failure mid-run on some ranks (plasticity drives a weight out of range on those that hold it): they
+// end every rank at once (MPI_Abort) with the status and message of one process.
+TEST_F(Ranks, FailureMidRunEndsEveryRankWithItsStatus) {
+  const auto start = std::chrono::steady_clock::now();
+  const CommandResult r = run_on(2, kPlastic, "--set N=1500 --set T=100000 --set burn_in=0 --set eta=1e9", "out");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("plasticity drove a weight"), std::string::npos) << r.output;
+  EXPECT_LT(seconds, 60.0) << "the run outlived its failure by a long time";
+}
+
 // A rank killed mid-run (EISIM_TEST_KILL_RANK, after its first block): the others end within
 // seconds rather than wait forever for its spikes.
 TEST_F(Ranks, KilledRankEndsEveryRankWithinSeconds) {
