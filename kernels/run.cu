@@ -112,7 +112,9 @@ void CudaBackend<Input>::exchange_step(int s, RecordSet& set) {
   }
   const std::vector<std::vector<uint32_t>> all = exchange_spikes(ranks_, partition_, mine);
   for (size_t a = 0; a < n_pops; ++a) {
-    if (all[a].size() > list_capacity_[a]) throw InternalError("cuda backend: a step brought more spikes than step_capacity");
+    if (all[a].size() > list_capacity_[a]) {
+      throw InternalError("cuda backend: a step brought more spikes than step_capacity");
+    }
     std::copy(all[a].begin(), all[a].end(), host_all_.data() + list_offset_[a]);
     host_all_counts_[2 * a + parity] = static_cast<unsigned int>(all[a].size());
     cuda_check(cudaMemcpyAsync(all_spikes_[a].data() + static_cast<size_t>(parity) * list_capacity_[a],
@@ -129,8 +131,9 @@ void CudaBackend<Input>::exchange_step(int s, RecordSet& set) {
   }
   for (const PlasticState& p : plastic_) {
     const cuda::PresynapticTraceView view = presynaptic_trace_view(p);
-    launch_kernel("decay_presynaptic_traces", static_cast<unsigned int>((view.n + kThreads - 1) / kThreads), kThreads,
-                  stream_, cuda::decay_presynaptic_traces, view, clock(), s);
+    const unsigned int blocks = static_cast<unsigned int>((int64_t{view.n} + kThreads - 1) / kThreads);
+    launch_kernel("decay_presynaptic_traces", blocks, kThreads, stream_, cuda::decay_presynaptic_traces, view, clock(),
+                  s);
     const size_t spikes = all[spec_.projections[p.projection].pre].size();
     if (spikes > 0) {
       launch_kernel("add_presynaptic_spikes", static_cast<unsigned int>((spikes + kThreads - 1) / kThreads), kThreads,

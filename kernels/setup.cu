@@ -131,7 +131,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     const DeviceBuffer<unsigned long long>& starts = projections_[w.projection].row_start;
     std::vector<unsigned long long> row_start(starts.size());
     cuda_check(cudaMemcpy(row_start.data(), starts.data(), starts.bytes(), cudaMemcpyDeviceToHost), "read row starts");
-    rank_samples_.push_back(rank_weight_sample(ranks_, std::vector<uint64_t>(row_start.begin(), row_start.end()), w.sample));
+    rank_samples_.push_back(
+        rank_weight_sample(ranks_, std::vector<uint64_t>(row_start.begin(), row_start.end()), w.sample));
     weight_samples_.emplace_back(as_ull(rank_samples_.back().synapse));
   }
   weight_sums_.resize(spec.recording.weights.size());
