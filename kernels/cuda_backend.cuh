@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <array>
-#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -64,7 +63,7 @@ class CudaBackend final : public Backend {
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
   std::vector<uint64_t> steps_at_lower_bound() const override;
-  SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
+  SampledSynapses sampled_synapses(int recording) const override;
 
  protected:
   void launch(int64_t first_step, int64_t count) override;
@@ -145,7 +144,6 @@ class CudaBackend final : public Backend {
 
   const NetworkSpec& spec_;
   BackendOptions options_;
-  std::unique_ptr<Communicator> alone_;  // the one rank, where no ranks were given
   Communicator& ranks_;
   Partition partition_;
   cudaStream_t stream_ = nullptr;

@@ -124,15 +124,13 @@ void CudaBackend<Input>::read_block(RecordSet& set, BlockOutput& out) {
 
 // The projection may have been built here: its row starts and the sampled targets come from the GPU.
 template <typename Input>
-SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec& w) const {
-  size_t r = 0;
-  while (r < spec_.recording.weights.size() && &spec_.recording.weights[r] != &w) ++r;
-  if (r == spec_.recording.weights.size()) throw InternalError("sampled_synapses: not one of the spec's recordings");
+SampledSynapses CudaBackend<Input>::sampled_synapses(int recording) const {
+  const WeightRecordingSpec& w = spec_.recording.weights[recording];
   const ProjectionState& rows = projections_[w.projection];
   std::vector<unsigned long long> row_start(rows.row_start.size());
   cuda_check(cudaMemcpy(row_start.data(), rows.row_start.data(), rows.row_start.bytes(), cudaMemcpyDeviceToHost),
              "read row starts");
-  const std::vector<uint64_t>& sample = rank_samples_[r].synapse;
+  const std::vector<uint64_t>& sample = rank_samples_[recording].synapse;
   SampledSynapses mine{presynaptic_neurons(std::vector<uint64_t>(row_start.begin(), row_start.end()), sample), {}};
   const int64_t post_begin = partition_.populations[spec_.projections[w.projection].post].begin;
   for (uint64_t s : sample) {
@@ -140,7 +138,7 @@ SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec& 
     cuda_check(cudaMemcpy(&target, rows.targets.data() + s, sizeof target, cudaMemcpyDeviceToHost), "read a target");
     mine.post.push_back(static_cast<int32_t>(post_begin + target));
   }
-  return gather_sampled_synapses(ranks_, rank_samples_[r], mine);
+  return gather_sampled_synapses(ranks_, rank_samples_[recording], mine);
 }
 
 template <typename Input>
@@ -186,7 +184,7 @@ std::vector<float> CudaBackend<Input>::weights(int projection) const {
   template const unsigned long long* CudaBackend<Input>::sort_on_device(unsigned long long*, size_t);  \
   template void CudaBackend<Input>::read_block(RecordSet&, BlockOutput&);                              \
   template std::vector<uint64_t> CudaBackend<Input>::synapse_counts() const;                           \
-  template SampledSynapses CudaBackend<Input>::sampled_synapses(const WeightRecordingSpec&) const;     \
+  template SampledSynapses CudaBackend<Input>::sampled_synapses(int) const;                           \
   template std::vector<float> CudaBackend<Input>::weights(int) const;                                   \
   template std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const;
 EISIM_FOR_EACH_INPUT(EISIM_INSTANTIATE_READBACK)

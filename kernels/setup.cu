@@ -59,8 +59,7 @@ template <typename Input>
 CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, const BackendOptions& options)
     : spec_(spec),
       options_(options),
-      alone_(options.ranks ? nullptr : single_rank()),
-      ranks_(options.ranks ? *options.ranks : *alone_),
+      ranks_(options.ranks ? *options.ranks : one_process()),
       partition_(partition(spec, ranks_.rank(), ranks_.size())) {
   check_gpu_support(spec);
   cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");

@@ -179,8 +179,8 @@ TEST_F(CudaVsCpu, WeightRecordingsSampleTheSameExistingSynapses) {
   const int plastic = spec.recording.weights[0].projection;
   const Network host = build_network(spec, 1), partial = build_network(spec, 1, projections_built_on_host(BackendKind::cuda, spec));
   ASSERT_TRUE(partial.projections[plastic].row_start.empty());
-  const SampledSynapses a = make_backend(BackendKind::cpu, spec, host, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
-  const SampledSynapses b = make_backend(BackendKind::cuda, spec, partial, BackendOptions{})->sampled_synapses(spec.recording.weights[0]);
+  const SampledSynapses a = make_backend(BackendKind::cpu, spec, host, BackendOptions{})->sampled_synapses(0);
+  const SampledSynapses b = make_backend(BackendKind::cuda, spec, partial, BackendOptions{})->sampled_synapses(0);
   ASSERT_EQ(a.pre.size(), static_cast<size_t>(spec.recording.weights[0].sample));
   EXPECT_EQ(a.pre, b.pre);
   EXPECT_EQ(a.post, b.post);

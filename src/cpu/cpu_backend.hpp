@@ -8,7 +8,6 @@
 #pragma once
 
 #include <deque>
-#include <memory>
 #include <utility>
 
 #include "eisim/cluster/communicator.hpp"
@@ -42,7 +41,7 @@ class CpuBackend : public Backend {
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
   std::vector<uint64_t> steps_at_lower_bound() const override;
-  SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const override;
+  SampledSynapses sampled_synapses(int recording) const override;
 
  protected:
   void launch(int64_t first_step, int64_t count) override;
@@ -90,7 +89,6 @@ class CpuBackend : public Backend {
 
   const NetworkSpec& spec_;
   const Network& net_;
-  std::unique_ptr<Communicator> alone_;  // the one rank, where no ranks were given
   Communicator& ranks_;
   Partition partition_;
   std::vector<PopulationState> pops_;

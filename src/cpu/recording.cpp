@@ -4,7 +4,6 @@
 #include "src/cpu/cpu_backend.hpp"
 
 #include "eisim/engine/backend_setup.hpp"
-#include "eisim/errors.hpp"
 
 namespace eisim {
 
@@ -52,11 +51,9 @@ std::vector<uint64_t> CpuBackend::synapse_counts() const {
   return counts;
 }
 
-SampledSynapses CpuBackend::sampled_synapses(const WeightRecordingSpec& w) const {
-  size_t r = 0;
-  while (r < spec_.recording.weights.size() && &spec_.recording.weights[r] != &w) ++r;
-  if (r == spec_.recording.weights.size()) throw InternalError("sampled_synapses: not one of the spec's recordings");
-  const RankWeightSample& sample = weight_samples_[r];
+SampledSynapses CpuBackend::sampled_synapses(int recording) const {
+  const WeightRecordingSpec& w = spec_.recording.weights[recording];
+  const RankWeightSample& sample = weight_samples_[recording];
   const Connectivity& c = net_.projections[w.projection];
   const int64_t post_begin = pops_[spec_.projections[w.projection].post].slice.begin;
   SampledSynapses mine{presynaptic_neurons(c.row_start, sample.synapse), {}};

@@ -26,8 +26,7 @@ CpuBackend::Plastic make_plastic(const NetworkSpec& spec, const Connectivity& c,
 CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net, Communicator* ranks)
     : spec_(spec),
       net_(net),
-      alone_(ranks ? nullptr : single_rank()),
-      ranks_(ranks ? *ranks : *alone_),
+      ranks_(ranks ? *ranks : one_process()),
       partition_(partition(spec, ranks_.rank(), ranks_.size())),
       pops_(spec.populations.size()) {
   const double dt = spec.simulation.dt_ms;

@@ -46,8 +46,7 @@ std::vector<RankSeconds> gather_rank_seconds(Communicator& ranks, const RankSeco
 }  // namespace
 
 RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, const BlockObserver& observer) {
-  std::unique_ptr<Communicator> alone = options.backend_options.ranks ? nullptr : single_rank();
-  Communicator& ranks = options.backend_options.ranks ? *options.backend_options.ranks : *alone;
+  Communicator& ranks = options.backend_options.ranks ? *options.backend_options.ranks : one_process();
   const bool root = ranks.rank() == 0;
   RunReport report;
   report.threads = std::max(1, options.threads);
@@ -71,7 +70,9 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   std::unique_ptr<Backend> backend = make_backend(options.backend, spec, net, options.backend_options);
   report.build_s = seconds_since(build_start);
   std::vector<SampledSynapses> sampled;
-  for (const WeightRecordingSpec& w : spec.recording.weights) sampled.push_back(backend->sampled_synapses(w));
+  for (size_t r = 0; r < spec.recording.weights.size(); ++r) {
+    sampled.push_back(backend->sampled_synapses(static_cast<int>(r)));
+  }
   if (writer) writer->open_weight_files(sampled);
   report.backend = backend->name();
   report.mode = backend->mode();

@@ -48,8 +48,9 @@ class Communicator {
 // than one process and eisim was built without MPI.
 std::unique_ptr<Communicator> join_ranks(int& argc, char**& argv);
 
-// One rank alone.
+// One rank alone: a new one, or the one a backend or run loop uses when it is given no ranks.
 std::unique_ptr<Communicator> single_rank();
+Communicator& one_process();
 
 // Runs `work` on every rank; when it threw on any, every rank throws AgreedFailure (failure.hpp) with
 // the lowest failing rank's status and message, so that all stop alike and none waits for the others.

@@ -91,8 +91,9 @@ class Backend {
   virtual std::vector<uint64_t> steps_at_lower_bound() const = 0;
   // Synapses of every projection (a backend may have built some itself).
   virtual std::vector<uint64_t> synapse_counts() const = 0;
-  // The synapses that recording `w` samples (weight_sample, backend_setup.hpp).
-  virtual SampledSynapses sampled_synapses(const WeightRecordingSpec& w) const = 0;
+  // The synapses that weight recording `recording` (of the spec's) samples (weight_sample,
+  // backend_setup.hpp); on several ranks, on rank 0 (empty elsewhere).
+  virtual SampledSynapses sampled_synapses(int recording) const = 0;
 
  protected:
   // start() and collect() for the backend, once the protocol has been checked.
