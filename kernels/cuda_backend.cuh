@@ -73,9 +73,14 @@ class CudaBackend final : public Backend {
   struct MembraneState {
     DeviceBuffer<float> V;
     int channels = 0;              // its incoming projections
+    int ring = 1;                  // slots of the input rings (ring_slots)
+    DeviceBuffer<int32_t> ring_slot;  // per step of a block: its slot
     DeviceBuffer<float> currents;  // [channel * n + neuron]
-    DeviceBuffer<Input> inputs;    // [channel * n + neuron]
-    DeviceBuffer<float> decays;
+    DeviceBuffer<Input> inputs;    // [(channel * ring + slot) * n + neuron]
+    DeviceBuffer<float> decays, gains;
+    bool general = false;  // a refractory period, exact integration or a Poisson input: update_neurons<Input, true>
+    DeviceBuffer<int32_t> refractory;  // per neuron, where the population has a refractory period
+    DeviceBuffer<cuda::PoissonInputView<Input>> poisson_input;  // one, where it has a Poisson input
     DeviceBuffer<float> external;  // per step of a block
     DeviceBuffer<unsigned long long> at_bound;  // per neuron: steps the lower bound held V
     int trace = -1;                       // index of its TraceSpec
@@ -91,6 +96,8 @@ class CudaBackend final : public Backend {
     DeviceBuffer<unsigned long long> row_start;
     DeviceBuffer<uint32_t> targets;
     unsigned long long longest_row;
+    DeviceBuffer<float> weights;      // per synapse where they are drawn (Connectivity::weight)
+    DeviceBuffer<uint16_t> delays;    // the same (Connectivity::delay_steps)
   };
   struct PlasticState {
     int projection;
@@ -121,6 +128,7 @@ class CudaBackend final : public Backend {
   cuda::SpikeList all_spike_list(int population) const;  // several ranks: every rank's
   cuda::PresynapticTraceView presynaptic_trace_view(const PlasticState& p) const;
   cuda::PlasticView plastic_view(const PlasticState& p) const;
+  cuda::PoissonInputView<Input> poisson_input_view(int population) const;
   void make_record_set(RecordSet& set);
   void make_exchange_buffers();
   void make_population_groups(RecordSet& set);

@@ -2,6 +2,8 @@
 // (docs/architecture.md, "Limits and memory").
 #include <string>
 
+#include "eisim/engine/backend_setup.hpp"
+
 #include "kernels/cuda_backend.cuh"
 #include "kernels/cuda_backend.hpp"
 #include "src/engine/host_machine.hpp"
@@ -12,7 +14,9 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
   double bytes = 0;
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const double n_pre = static_cast<double>(spec.populations[spec.projections[k].pre].size);
-    bytes += 4.0 * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
+    const ProjectionSpec& proj = spec.projections[k];
+    const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
+    bytes += (4.0 + drawn) * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
     if (spec.projections[k].plasticity) {  // weights, postsynaptic-major index (synapse, pre), traces
       const double n_post = static_cast<double>(spec.populations[spec.projections[k].post].size);
       bytes += (4.0 + 8.0 + 4.0) * expected_synapses(spec, k) + 8.0 * (n_post + 1.0) + 8.0 * n_pre + 12.0 * n_post;
@@ -27,8 +31,10 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
     if (pop.model == NeuronModel::poisson) {
       bytes += 16.0 * n;
     } else {
-      const double channels = static_cast<double>(incoming_projections(spec, static_cast<int>(a)).size());
-      bytes += (4.0 + 8.0) * n + channels * (4.0 + input_bytes) * n;  // V, the bound's count, the currents
+      const double channels = channel_count(spec, static_cast<int>(a));
+      // V, the bound's count, the refractory count, the currents and their input rings
+      const double ring = ring_slots(spec, static_cast<int>(a));
+      bytes += (4.0 + 8.0 + 4.0) * n + channels * (4.0 + ring * input_bytes) * n;
     }
   }
   return bytes;

@@ -27,33 +27,51 @@ __device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, 
   }  // the host sees record_count > record_capacity and stops the run
 }
 
-// Returns whether the neuron spiked.
-template <typename Input>
+// Returns whether the neuron spiked. kGeneral: the population has a refractory period or is integrated
+// exactly (a kernel of its own, so that the book's models keep their registers).
+template <bool kGeneral, typename Input>
 __device__ __forceinline__ bool update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j, int n,
                                                 long long step, int s) {
   // Every load is issued before the first store, up to kChannelsAtOnce channels at a time: a load
   // after a store that might alias it waits for the one before, and each wait is a trip to memory.
-  constexpr int kChannelsAtOnce = 3;
+  constexpr int kChannelsAtOnce = kGeneral ? 2 : 3;  // the refractory count and the gains take registers too
+  // The Poisson input's jumps of this step, for the last channel (general kernel only):
+  // drawn first, while little else holds registers.
+  Input poisson = Input(0);
+  int poisson_channel = -1;
+  if constexpr (kGeneral) {
+    if (p.poisson_input) {
+      const PoissonInputView<Input> in = *p.poisson_input;
+      poisson_channel = p.channels - 1;
+      poisson = Input(poisson_count(in.count, in.seed, in.stream, in.first_key + static_cast<uint32_t>(j),
+                                    static_cast<uint64_t>(step))) * in.jump;
+    }
+  }
   float V = p.V[j];
   const int sample = p.trace_sample ? p.trace_sample[s] : -1;
   // Currents at t_n: decay, plus the jumps of the last step's spikes (same order as the CPU's sum).
-  float total = p.external[s];
+  // Exact integration weighs each input by its gain over the step (lif_exact); Euler's are all 1.
+  float total = kGeneral ? p.external[s] * p.c.external_gain : p.external[s];
+  const int slot = p.ring > 1 ? p.ring_slot[s] : 0;  // this step's input
+  Input* const inputs = p.inputs + static_cast<size_t>(slot) * n;
+  const size_t channel_stride = static_cast<size_t>(p.ring) * n;
   for (int first = 0; first < p.channels; first += kChannelsAtOnce) {
     float I[kChannelsAtOnce], decay[kChannelsAtOnce];
     Input input[kChannelsAtOnce];
     for (int q = 0; q < kChannelsAtOnce; ++q) {
       if (first + q < p.channels) {
         I[q] = p.currents[static_cast<size_t>(first + q) * n + j];
-        input[q] = p.inputs[static_cast<size_t>(first + q) * n + j];
+        input[q] = inputs[(first + q) * channel_stride + j];
         decay[q] = p.decays[first + q];
       }
     }
     for (int q = 0; q < kChannelsAtOnce; ++q) {
       if (first + q < p.channels) {
+        if (kGeneral && first + q == poisson_channel) input[q] += poisson;
         I[q] = channel_step(I[q], decay[q], input[q]);
-        p.inputs[static_cast<size_t>(first + q) * n + j] = Input(0);
+        inputs[(first + q) * channel_stride + j] = Input(0);
         p.currents[static_cast<size_t>(first + q) * n + j] = I[q];
-        total += I[q];
+        total += kGeneral ? I[q] * p.gains[first + q] : I[q];
       }
     }
   }
@@ -67,7 +85,18 @@ __device__ __forceinline__ bool update_membrane(const MembraneView<Input>& p, co
     return false;
   }
   bool bounded, spiked;
-  V = integrate_and_fire_step(p.model, V, total, p.c, bounded, spiked);
+  if constexpr (kGeneral) {
+    const float stepped = any_integrate_and_fire_step(p.model, V, total, p.c, bounded, spiked);
+    if (p.refractory) {
+      int32_t refractory = p.refractory[j];
+      V = refractory_hold(V, stepped, p.c, refractory, bounded, spiked);
+      p.refractory[j] = refractory;
+    } else {
+      V = stepped;
+    }
+  } else {
+    V = integrate_and_fire_step(p.model, V, total, p.c, bounded, spiked);
+  }
   if (bounded) p.at_bound[j] += 1;  // rare where the network is healthy: no traffic then
   if (spiked) append_spike(sink, parity_of(step), static_cast<uint32_t>(j), s);
   p.V[j] = V;
@@ -88,9 +117,11 @@ __device__ __forceinline__ void emit_poisson(const PoissonView& p, const SpikeSi
 // One thread per neuron of a group of populations, after the blocks that run the previous step's
 // postsynaptic updates: those touch only weights and read step n-1's presynaptic traces, which
 // nothing here writes, so they overlap the neuron update instead of taking a launch of their own.
-// Four blocks per SM: ptxas fits the kernel in 64 registers without spills (79 unbounded).
-template <typename Input>
-static __global__ void __launch_bounds__(kNeuronThreads, 4)
+// Four blocks per SM: ptxas fits the kernel in 64 registers without spills (79 unbounded). The general
+// kernel (refractory period, exact integration, Poisson input: its Philox draws) gets three, 80
+// registers and an 8-byte spill.
+template <typename Input, bool kGeneral>
+static __global__ void __launch_bounds__(kNeuronThreads, kGeneral ? 3 : 4)
     update_neurons(const __grid_constant__ PopulationGroup<Input> group, const __grid_constant__ PostsynapticGroup columns,
                    const BlockClock* clock, int s) {
   const long long step = step_of(clock, s);
@@ -114,7 +145,7 @@ static __global__ void __launch_bounds__(kNeuronThreads, 4)
   if (p.poisson) {
     emit_poisson(p.source, p.sink, j, step, s);  // plasticity needs membranes on both sides: no traces
   } else {
-    spiked = update_membrane(p.membrane, p.sink, j, p.n, step, s);
+    spiked = update_membrane<kGeneral>(p.membrane, p.sink, j, p.n, step, s);
   }
   // Read only now, and only where there are traces: held from the start they would spill.
   const EligibilityTraces& eligibility = group.pops[a].eligibility;

@@ -49,9 +49,12 @@ void CudaBackend<Input>::enqueue_update(int s, const RecordSet& set) {
     const unsigned int blocks =
         columns.blocks + static_cast<unsigned int>((static_cast<int64_t>(group.neurons) + cuda::kNeuronThreads - 1) /
                                                    cuda::kNeuronThreads);
-    if (blocks > 0) {
-      launch_kernel("update_neurons", blocks, cuda::kNeuronThreads, stream_, cuda::update_neurons<Input>, group, columns,
-                    clock(), s);
+    if (blocks > 0 && group.general) {
+      launch_kernel("update_neurons", blocks, cuda::kNeuronThreads, stream_, cuda::update_neurons<Input, true>, group,
+                    columns, clock(), s);
+    } else if (blocks > 0) {
+      launch_kernel("update_neurons", blocks, cuda::kNeuronThreads, stream_, cuda::update_neurons<Input, false>, group,
+                    columns, clock(), s);
     }
   }
 }
@@ -72,8 +75,13 @@ void CudaBackend<Input>::enqueue_delivery(int s, int64_t count, const RecordSet&
   }
   const int populations = static_cast<int>(spec_.populations.size());
   for (const cuda::DeliveryGroup<Input>& group : delivery_groups_) {
-    launch_kernel("deliver_spikes", delivery_blocks_, cuda::kDeliveryThreads, stream_, cuda::deliver_spikes<Input>, group,
-                  step_counts_.data(), populations, clock(), s);
+    if (group.drawn) {
+      launch_kernel("deliver_spikes", delivery_blocks_, cuda::kDeliveryThreads, stream_,
+                    cuda::deliver_spikes<Input, true>, group, step_counts_.data(), populations, clock(), s);
+    } else {
+      launch_kernel("deliver_spikes", delivery_blocks_, cuda::kDeliveryThreads, stream_,
+                    cuda::deliver_spikes<Input, false>, group, step_counts_.data(), populations, clock(), s);
+    }
   }
   if (s + 1 == count) {
     for (const PlasticState& p : plastic_) {
@@ -172,6 +180,13 @@ void CudaBackend<Input>::upload_block_inputs(int64_t first_step, int64_t count, 
       cuda_check(cudaMemcpyAsync(m.external.data(), external.data(), external.size() * sizeof(float),
                                  cudaMemcpyHostToDevice, stream_),
                  "upload external current");
+      if (m.ring > 1) {
+        std::vector<int32_t> slot(static_cast<size_t>(count));
+        for (int64_t s = 0; s < count; ++s) slot[s] = static_cast<int32_t>((first_step + s) % m.ring);
+        cuda_check(cudaMemcpyAsync(m.ring_slot.data(), slot.data(), slot.size() * sizeof(int32_t),
+                                   cudaMemcpyHostToDevice, stream_),
+                   "upload ring slots");
+      }
       if (m.trace >= 0) {
         const std::vector<int32_t> sample =
             sample_of_each_step(first_step, count, spec_.recording.traces[m.trace].every_steps);

@@ -42,15 +42,16 @@ DeviceBuffer<unsigned long long> starts_from_counts(const DeviceBuffer<unsigned 
   return start;
 }
 
+// A jump J / tau_syn in the accumulator's representation.
 template <typename Input>
-Input jump_of(const ProjectionSpec& proj);
+Input jump_of(double weight, double tau_syn);
 template <>
-cuda::FixedInput jump_of<cuda::FixedInput>(const ProjectionSpec& proj) {
-  return static_cast<cuda::FixedInput>(jump_fixed(proj));
+cuda::FixedInput jump_of<cuda::FixedInput>(double weight, double tau_syn) {
+  return static_cast<cuda::FixedInput>(fixed_point_jump(weight, tau_syn));
 }
 template <>
-float jump_of<float>(const ProjectionSpec& proj) {
-  return jump_float(proj);
+float jump_of<float>(double weight, double tau_syn) {
+  return float_jump(weight, tau_syn);
 }
 
 }  // namespace
@@ -85,14 +86,30 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     }
     MembraneState& m = membranes_[a];
     m.V = DeviceBuffer<float>(initial_potentials(spec, population, mine));
-    std::vector<float> decays;
-    for (int k : incoming_projections(spec, population)) decays.push_back(synaptic_decay(spec.projections[k], dt));
+    std::vector<float> decays, gains;
+    for (double tau : channel_time_constants(spec, population)) {
+      decays.push_back(synaptic_decay(spec, population, tau));
+      gains.push_back(synaptic_gain(spec, population, tau));
+    }
     m.channels = static_cast<int>(decays.size());
+    m.ring = ring_slots(spec, population);
+    m.ring_slot = DeviceBuffer<int32_t>(static_cast<size_t>(block));
     m.currents = DeviceBuffer<float>(decays.size() * n);
     m.currents.zero();
-    m.inputs = DeviceBuffer<Input>(decays.size() * n);
+    m.inputs = DeviceBuffer<Input>(decays.size() * static_cast<size_t>(m.ring) * n);
     m.inputs.zero();
+    const MembraneConstants constants = membrane_constants(pop.membrane, dt);
+    if (constants.ref_steps > 0) {
+      m.refractory = DeviceBuffer<int32_t>(n);
+      m.refractory.zero();
+    }
+    m.general = constants.ref_steps > 0 || constants.exact || pop.poisson_input.has_value();
+    if (pop.poisson_input) {
+      m.poisson_input = DeviceBuffer<cuda::PoissonInputView<Input>>(
+          std::vector<cuda::PoissonInputView<Input>>{poisson_input_view(population)});
+    }
     m.decays = DeviceBuffer<float>(decays);
+    m.gains = DeviceBuffer<float>(gains);
     m.external = DeviceBuffer<float>(static_cast<size_t>(block));
     m.at_bound = DeviceBuffer<unsigned long long>(n);
     m.at_bound.zero();
@@ -104,7 +121,8 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
       projections_.push_back(build_on_device(k));
     } else {
       projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(as_ull(c.row_start)),
-                                             DeviceBuffer<uint32_t>(c.targets), longest_row(c.row_start)});
+                                             DeviceBuffer<uint32_t>(c.targets), longest_row(c.row_start),
+                                             DeviceBuffer<float>(c.weight), DeviceBuffer<uint16_t>(c.delay_steps)});
     }
     synapse_counts_.push_back(projections_.back().targets.size());
   }
@@ -115,8 +133,10 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
     const int n_pre = static_cast<int>(spec.populations[proj.pre].size);  // every rank keeps every presynaptic trace
     const int n_post = local_size(proj.post);
+    const std::vector<float>& drawn = net.projections[k].weight;  // weight_sd: built on the host
     PlasticState p{static_cast<int>(k), plasticity_constants(spec, static_cast<int>(k)),
-                   DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
+                   DeviceBuffer<float>(drawn.empty() ? std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))
+                                                     : drawn),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_pre), 0.0f)),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_post), 0.0f)),
                    DeviceBuffer<float>(static_cast<size_t>(n_post)),  // written before it is read
@@ -252,7 +272,7 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device
   launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, post.begin, post.end, n_pre,
                 row_start.data(), targets.data());
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
-  return ProjectionState{std::move(row_start), std::move(targets), longest_row};
+  return ProjectionState{std::move(row_start), std::move(targets), longest_row, {}, {}};
 }
 
 // The postsynaptic-major index of a plastic projection's rows: count, scan, fill (connectivity_build.cuh).
@@ -286,10 +306,17 @@ void CudaBackend<Input>::index_columns(const ProjectionState& rows, int n_pre, i
 // The population views update_neurons reads, pointing at one record set's buffers, in groups.
 template <typename Input>
 void CudaBackend<Input>::make_population_groups(RecordSet& set) {
+  int open[2] = {-1, -1};  // the group being filled, of the book's models and of the general ones
   for (size_t a = 0; a < spec_.populations.size(); ++a) {
     const PopulationSpec& pop = spec_.populations[a];
-    if (a % cuda::kPopulationsPerLaunch == 0) set.population_groups.emplace_back();
-    cuda::PopulationGroup<Input>& group = set.population_groups.back();
+    const bool general = membranes_[a].general;
+    int& g = open[general];
+    if (g < 0 || set.population_groups[g].count == cuda::kPopulationsPerLaunch) {
+      g = static_cast<int>(set.population_groups.size());
+      set.population_groups.emplace_back();
+      set.population_groups.back().general = general;
+    }
+    cuda::PopulationGroup<Input>& group = set.population_groups[g];
     cuda::PopulationView<Input> v{};
     v.first = group.neurons;
     v.n = local_size(a);
@@ -307,9 +334,14 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
                                              membrane_constants(pop.membrane, spec_.simulation.dt_ms),
                                              m.V.data(),
                                              m.channels,
+                                             m.ring,
+                                             m.ring_slot.data(),
                                              m.currents.data(),
                                              m.inputs.data(),
                                              m.decays.data(),
+                                             m.gains.data(),
+                                             m.refractory.size() > 0 ? m.refractory.data() : nullptr,
+                                             m.poisson_input.size() > 0 ? m.poisson_input.data() : nullptr,
                                              m.external.data(),
                                              m.at_bound.data(),
                                              trace ? m.trace_sample.data() : nullptr,
@@ -338,22 +370,39 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
 template <typename Input>
 void CudaBackend<Input>::make_delivery_groups() {
   delivery_groups_.emplace_back();  // at least one launch, even without projections: it empties the next step's lists
+  int open[2] = {0, -1};            // the group being filled, of projections without and with drawn attributes
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    if (k > 0 && k % cuda::kProjectionsPerLaunch == 0) delivery_groups_.emplace_back();
-    cuda::DeliveryGroup<Input>& group = delivery_groups_.back();
+    // A plastic projection's weights are its own already, and its delay is one step (check_limits).
+    const bool drawn = !plastic && (proj.draws_weights() || proj.draws_delays());
+    int& g = open[drawn];
+    if (g < 0 || delivery_groups_[g].count == cuda::kProjectionsPerLaunch) {
+      g = static_cast<int>(delivery_groups_.size());
+      delivery_groups_.emplace_back();
+      delivery_groups_.back().drawn = drawn;
+    }
+    cuda::DeliveryGroup<Input>& group = delivery_groups_[g];
+    const ProjectionState& rows = projections_[k];
+    const MembraneState& post = membranes_[proj.post];
+    const size_t n_post = static_cast<size_t>(local_size(proj.post));
     const unsigned int chunk_size = plastic ? cuda::kPlasticChunk : cuda::kDeliveryChunk;
+    float* weights = plastic ? plastic->weight.data() : rows.weights.size() > 0 ? rows.weights.data() : nullptr;
     group.views[group.count++] = cuda::DeliveryView<Input>{
         exchanging() ? all_spike_list(proj.pre) : spike_list(proj.pre),
         chunk_size,
-        cuda::chunks_for(projections_[k].longest_row, chunk_size),
-        projections_[k].row_start.data(),
-        projections_[k].targets.data(),
-        membranes_[proj.post].inputs.data() +
-            static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(local_size(proj.post)),
-        jump_of<Input>(proj),
-        plastic ? plastic->weight.data() : nullptr,
+        cuda::chunks_for(rows.longest_row, chunk_size),
+        rows.row_start.data(),
+        rows.targets.data(),
+        post.inputs.data() + static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(post.ring) * n_post,
+        static_cast<unsigned int>(post.ring),
+        post.ring_slot.data(),
+        static_cast<unsigned int>(n_post),
+        constant_delay_steps(proj, spec_.simulation.dt_ms),
+        rows.delays.size() > 0 ? rows.delays.data() : nullptr,
+        jump_of<Input>(proj.weight, proj.tau_syn),
+        weights,
+        weight_fixed_scale(proj),
         plastic ? plastic->y_post_decayed.data() : nullptr,
         plastic ? plastic->constants : PlasticityConstants{},
         plastic ? plastic->weight_overflow.data() : nullptr};
@@ -370,6 +419,15 @@ void CudaBackend<Input>::make_postsynaptic_groups(int sms) {
     cuda::PostsynapticGroup& group = postsynaptic_groups_.back();
     group.views[group.count++] = plastic_view(plastic_[k]);
   }
+}
+
+template <typename Input>
+cuda::PoissonInputView<Input> CudaBackend<Input>::poisson_input_view(int population) const {
+  const PoissonInputSpec& in = *spec_.populations[population].poisson_input;
+  return cuda::PoissonInputView<Input>{spec_.simulation.seed,
+                                       random_stream(RandomPurpose::poisson_input, static_cast<uint32_t>(population)),
+                                       static_cast<uint32_t>(partition_.populations[population].begin),
+                                       poisson_input_count(in, spec_.simulation.dt_ms), jump_of<Input>(in.weight, in.tau_syn)};
 }
 
 template <typename Input>
@@ -424,6 +482,7 @@ std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Networ
   template void CudaBackend<Input>::make_delivery_groups();                                                   \
   template void CudaBackend<Input>::make_postsynaptic_groups(int);                                            \
   template cuda::SpikeList CudaBackend<Input>::spike_list(int) const;                                         \
+  template cuda::PoissonInputView<Input> CudaBackend<Input>::poisson_input_view(int) const;                    \
   template cuda::SpikeList CudaBackend<Input>::all_spike_list(int) const;                                     \
   template cuda::PresynapticTraceView CudaBackend<Input>::presynaptic_trace_view(const PlasticState&) const;  \
   template cuda::PlasticView CudaBackend<Input>::plastic_view(const PlasticState&) const;

@@ -17,6 +17,7 @@
 
 #include "eisim/model/neuron.hpp"
 #include "eisim/model/plasticity.hpp"
+#include "eisim/model/poisson.hpp"
 #include "eisim/model/synapse.hpp"
 
 namespace eisim::cuda {
@@ -63,15 +64,31 @@ __device__ __forceinline__ float channel_step(float I, float decay, float input)
   return synaptic_current_step(I, decay, input);
 }
 
+// A population's Poisson input (its last channel): each neuron's count of the step (poisson_count), keyed
+// by its index in the population, times the jump J / tau_syn.
+template <typename Input>
+struct PoissonInputView {
+  uint64_t seed;
+  uint32_t stream;
+  uint32_t first_key;   // the population index of this rank's first neuron
+  PoissonCount count;
+  Input jump;
+};
+
 template <typename Input>
 struct MembraneView {
   NeuronModel model;
   MembraneConstants c;
   float* V;
   int channels;
+  int ring;              // slots of the input rings: step n's input is in slot n mod ring,
+  const int32_t* ring_slot;  // given for each step of the block (no 64-bit division on the device)
   float* currents;       // [channel * n + neuron]
-  Input* inputs;         // [channel * n + neuron]
+  Input* inputs;         // [(channel * ring + slot) * n + neuron]
   const float* decays;   // [channel]
+  const float* gains;    // [channel]: each current's weight in the total input (synaptic_gain)
+  int32_t* refractory;   // per neuron: steps left at V_re (null where c.ref_steps is 0)
+  const PoissonInputView<Input>* poisson_input;  // in device memory (the parameters are full); null: none
   const float* external;  // I_ext at each step of the block
   unsigned long long* at_bound;  // per neuron: the steps whose V the lower bound held
   // Traces: the sample each step of the block fills (-1: none), and the slot of each neuron in the
@@ -126,7 +143,9 @@ template <typename Input>
 struct PopulationGroup {
   PopulationView<Input> pops[kPopulationsPerLaunch];
   int count;
-  int neurons;  // in all of them
+  int neurons;     // in all of them
+  bool general;  // membrane populations with a refractory period, exact integration or a Poisson input:
+                 // update_neurons<Input, true>
 };
 
 // A unit of work: up to this many entries of one spiking row, for one block. Long rows are cut
@@ -148,12 +167,21 @@ struct DeliveryView {
   unsigned int chunks;      // per spiking row: chunks_for(the longest row, chunk_size)
   const unsigned long long* row_start;
   const uint32_t* targets;
+  // The channel's input ring: a spike of step n with a delay of d steps goes to slot (n + d) mod ring,
+  // at input + slot * slot_size.
   Input* input;
-  Input jump;  // a static projection's J / tau_syn
-  // A plastic projection (null pointers otherwise): per-synapse weights J instead of the jump,
-  // updated by the presynaptic rule as their spikes are delivered with the postsynaptic traces.
+  unsigned int ring;
+  const int32_t* ring_slot;  // the postsynaptic population's: slot of each step of the block
+  unsigned int slot_size;  // the postsynaptic neurons of this rank
+  unsigned int delay;      // steps, where every synapse has the same
+  const uint16_t* delays;  // per synapse instead (drawn), or null
+  Input jump;  // J / tau_syn of a projection of one weight
+  // Per-synapse weights J instead of the jump (drawn, or plastic), or null; their jumps are
+  // weight_jump_fixed(J, fixed_scale). A plastic projection's are updated by the presynaptic rule as
+  // their spikes are delivered, with the postsynaptic traces.
   float* weights;
-  const float* y_post_decayed;  // see EligibilityTraces
+  double fixed_scale;
+  const float* y_post_decayed;  // see EligibilityTraces; null: a static projection
   PlasticityConstants plasticity;
   unsigned int* weight_overflow;  // set when the rule drives a weight out of range (weight_in_range)
 };
@@ -164,6 +192,7 @@ template <typename Input>
 struct DeliveryGroup {
   DeliveryView<Input> views[kProjectionsPerLaunch];
   int count;
+  bool drawn;  // projections with drawn weights or delays, for deliver_spikes<Input, true>
 };
 static_assert(sizeof(DeliveryGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
 

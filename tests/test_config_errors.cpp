@@ -139,8 +139,8 @@ TEST(ConfigErrors, UnknownSimulationKey) {
 }
 
 TEST(ConfigErrors, UnknownProjectionKey) {
-  expect_config_error(modified([](Json& c) { projection(c, "E", "E")["delay"] = 1; }),
-                      {"projections", "unknown key 'delay'"});
+  expect_config_error(modified([](Json& c) { projection(c, "E", "E")["dealy"] = 1; }),
+                      {"projections", "unknown key 'dealy'"});
 }
 
 TEST(ConfigErrors, WrongTypeForNumber) {
@@ -240,6 +240,117 @@ TEST(ConfigErrors, TauSynZero) {
 TEST(ConfigErrors, TauSynNegative) {
   expect_config_error(modified([](Json& c) { projection(c, "E", "I")["tau_syn"] = -2; }),
                       {"projections.E->I.tau_syn", "-2"});
+}
+
+TEST(ConfigErrors, DelayShorterThanAStep) {
+  expect_config_error(modified([](Json& c) { projection(c, "E", "I")["delay"] = 0.05; }),
+                      {"projections.E->I.delay", "at least the step dt = 0.1", "got 0.05"});
+  expect_config_error(modified([](Json& c) { projection(c, "E", "I")["delay"] = 0; }),
+                      {"projections.E->I.delay", "got 0"});
+}
+
+TEST(ConfigErrors, DelaySdWithoutAMeanOrNegative) {
+  expect_config_error(modified([](Json& c) { projection(c, "E", "I")["delay_sd"] = 0.5; }),
+                      {"projections.E->I.delay_sd", "needs a mean 'delay'"});
+  expect_config_error(modified([](Json& c) {
+                        projection(c, "E", "I")["delay"] = 1;
+                        projection(c, "E", "I")["delay_sd"] = -0.5;
+                      }),
+                      {"projections.E->I.delay_sd", "-0.5"});
+}
+
+TEST(ConfigErrors, DelayBeyondTheRing) {
+  expect_config_error(modified([](Json& c) {
+                        projection(c, "E", "I")["delay"] = 300;  // 300 + 5 * 30 ms: 4500 steps
+                        projection(c, "E", "I")["delay_sd"] = 30;
+                      }),
+                      {"projections.E->I.delay_sd", "4096 steps", "got 450 ms"});
+}
+
+TEST(ConfigErrors, DelayOnAPlasticProjection) {
+  expect_config_error(modified([](Json& c) {
+                        projection(c, "I", "E")["plasticity"] = {{"eta", 1}, {"r0_hz", 5}, {"tau_y", 100}};
+                        projection(c, "I", "E")["delay"] = 1;
+                      }),
+                      {"projections.I->E.delay", "plastic", "got 1 ms"});
+}
+
+TEST(ConfigErrors, WeightSdNegativeOrWithoutASign) {
+  expect_config_error(modified([](Json& c) { projection(c, "E", "I")["weight_sd"] = -1; }),
+                      {"projections.E->I.weight_sd", "-1"});
+  expect_config_error(modified([](Json& c) {
+                        projection(c, "E", "I")["weight"] = 0;
+                        projection(c, "E", "I")["weight_sd"] = 1;
+                      }),
+                      {"projections.E->I.weight_sd", "non-zero weight"});
+}
+
+TEST(ConfigErrors, DrawnWeightsThatCouldOverflowTheFixedPointSum) {
+  // The largest weight drawn, |J| + 5 sd, bounds the sum, not J.
+  expect_config_error(modified([](Json& c) {
+                        projection(c, "E", "I")["weight"] = 1;
+                        projection(c, "E", "I")["weight_sd"] = 1e8;
+                      }),
+                      {"projections.E->I.weight", "weight_sd 1e+08"});
+}
+
+TEST(ConfigErrors, RefractoryPeriodNegativeOrOnAModelWithoutSpikes) {
+  expect_config_error(modified([](Json& c) { population(c, "E")["t_ref"] = -1; }), {"populations.E.t_ref", "-1"});
+  expect_config_error(modified([](Json& c) { population(c, "X")["t_ref"] = 2; }), {"populations.X", "'t_ref'"});
+}
+
+TEST(ConfigErrors, IntegrationUnknownOrOnAModelOtherThanLif) {
+  expect_config_error(modified([](Json& c) {
+                        Json& pop = population(c, "I");
+                        pop["model"] = "lif";
+                        pop["integration"] = "rk4";
+                      }),
+                      {"populations.I.integration", "\"euler\" or \"exact\"", "rk4"});
+  expect_config_error(modified([](Json& c) { population(c, "I")["integration"] = "exact"; }),
+                      {"populations.I", "'integration'"});  // an eif
+}
+
+TEST(ConfigErrors, PoissonInputBadFields) {
+  const auto with_input = [](double rate, double weight, double tau) {
+    return modified([=](Json& c) {
+      population(c, "E")["poisson_input"] = {{"rate_hz", rate}, {"weight", weight}, {"tau_syn", tau}};
+    });
+  };
+  expect_config_error(with_input(-1, 1, 5), {"populations.E.poisson_input.rate_hz", "-1"});
+  expect_config_error(with_input(2e7, 1, 5), {"populations.E.poisson_input.rate_hz", "1000 spikes per step", "2e+07"});
+  expect_config_error(with_input(100, 1, 0.05), {"populations.E.poisson_input.tau_syn", "dt = 0.1", "0.05"});
+  expect_config_error(with_input(100, 1e10, 5), {"populations.E.poisson_input.weight", "overflow", "1e+10"});
+  expect_config_error(modified([](Json& c) { population(c, "E")["poisson_input"] = {{"rate", 5}}; }),
+                      {"populations.E.poisson_input", "unknown key 'rate'"});
+  expect_config_error(modified([](Json& c) {
+                        population(c, "X")["poisson_input"] = {{"rate_hz", 5}, {"weight", 1}, {"tau_syn", 5}};
+                      }),
+                      {"populations.X", "'poisson_input'"});
+}
+
+TEST(ConfigErrors, FixedTotalNumberNeedsItsSynapsesAndOnlyThem) {
+  expect_config_error(modified([](Json& c) {
+                        Json& proj = projection(c, "E", "I");
+                        proj.erase("p");
+                        proj["rule"] = "fixed_total_number";
+                      }),
+                      {"projections.E->I.synapses", "missing"});
+  expect_config_error(modified([](Json& c) {
+                        Json& proj = projection(c, "E", "I");
+                        proj.erase("p");
+                        proj["rule"] = "fixed_total_number";
+                        proj["synapses"] = -3;
+                      }),
+                      {"projections.E->I.synapses", "-3"});
+  expect_config_error(modified([](Json& c) { projection(c, "E", "I")["synapses"] = 100; }),
+                      {"projections.E->I.synapses", "only the 'fixed_total_number' rule"});
+}
+
+TEST(ConfigErrors, NormalInitialPotentialWithNegativeSdOrUnknownKey) {
+  expect_config_error(modified([](Json& c) { population(c, "E")["V0"] = {{"mean", -60}, {"sd", -1}}; }),
+                      {"populations.E.V0.sd", "-1"});
+  expect_config_error(modified([](Json& c) { population(c, "E")["V0"] = {{"mean", -60}, {"std", 1}}; }),
+                      {"populations.E.V0", "unknown key 'std'"});
 }
 
 TEST(ConfigErrors, ResetNotBelowThreshold) {

@@ -358,6 +358,7 @@ Json shrunk(Json config) {
       if (key == "Ni") item.value() = 100;
       if (key == "Ke") item.value() = 40;
       if (key == "Ki") item.value() = 10;
+      if (key == "scale") item.value() = 0.02;  // the microcircuit: 1543 neurons, 1.2e5 synapses
     }
   }
   Json& sim = config["simulation"];
@@ -404,7 +405,7 @@ TEST(ConfigFuzz, TheBasesParseAndTheShrunkOnesRun) {
   // The positive control: unmutated, every base is a valid config, and every shrunk one small enough
   // to run in a case; otherwise the mutations would only ever test the refusals.
   const std::vector<Base> all = bases();
-  ASSERT_EQ(all.size(), 10u) << "expected the five shipped configs, each also shrunk";
+  ASSERT_EQ(all.size(), 12u) << "expected the six shipped configs, each also shrunk";
   for (const Base& b : all) {
     SCOPED_TRACE(b.name);
     const NetworkSpec spec = parse_network_spec(b.config.dump());

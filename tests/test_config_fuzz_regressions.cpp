@@ -150,7 +150,7 @@ TEST(FuzzRegression, AValueQuotedInAnErrorIsCut) {
   EXPECT_LT(message.size(), 400u);
   const std::string long_string =
       config_error(modified([](Json& c) { population(c, "E")["V0"] = Json::array({1, 2, std::string(1 << 20, 'x')}); }));
-  expect_words(long_string, {"populations.E.V0: expected a number or [low, high], got [1,2,\"xxx", "..."});
+  expect_words(long_string, {"populations.E.V0: expected a number, [low, high] or {\"mean\": ..., \"sd\": ...}, got [1,2,\"xxx", "..."});
   EXPECT_LT(long_string.size(), 400u);
 }
 

@@ -26,6 +26,45 @@ TEST_F(CudaVsCpu, CanonicalNetworkGivesIdenticalSpikesInDeterministicMode) {
   test_support::expect_identical_runs(spec, cpu, gpu);
 }
 
+// Delays (constant and drawn), drawn weights, a refractory period, and drawn weights on a plastic
+// projection: through the ring slots and the kernels that deliver drawn synapses.
+const std::vector<std::string> kDelayedCanonical = {
+    "T=300", "projections.E->E.delay=1.5", "projections.E->E.delay_sd=0.75", "projections.I->E.delay=0.8",
+    "projections.X->I.delay=2", "projections.E->I.weight_sd=30", "populations.I.t_ref=1.5"};
+
+TEST_F(CudaVsCpu, DelaysDrawnWeightsAndRefractorinessGiveIdenticalSpikesInDeterministicMode) {
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), kDelayedCanonical);
+  test_support::expect_identical_runs(spec, test_support::run_collecting(spec, BackendKind::cpu),
+                                      test_support::run_collecting(spec, BackendKind::cuda));
+}
+
+// LIF populations integrated exactly, with a refractory period, a Poisson input, normal V(0) and a
+// fixed total number of synapses (update_neurons' general kernel), next to an EIF one with none of
+// these (the book's), in one launch each.
+TEST_F(CudaVsCpu, ExactlyIntegratedRefractoryLifGivesIdenticalSpikesInDeterministicMode) {
+  const NetworkSpec spec = parse_network_spec(R"({
+    "simulation": {"dt": 0.1, "T": 300, "seed": 5},
+    "populations": [
+      {"name": "E", "model": "lif", "size": 800, "tau_m": 10, "E_L": -65, "V_th": -50, "V_re": -65, "V0": [-65, -50],
+       "t_ref": 2, "integration": "exact", "poisson_input": {"rate_hz": 8000, "weight": 1, "tau_syn": 0.5}},
+      {"name": "I", "model": "lif", "size": 200, "tau_m": 10, "E_L": -65, "V_th": -50, "V_re": -65,
+       "V0": {"mean": -58, "sd": 5}, "integration": "exact"},
+      {"name": "B", "model": "eif", "size": 200},
+      {"name": "X", "model": "poisson", "size": 400, "rate_hz": 20}],
+    "projections": [
+      {"pre": "X", "post": "E", "p": 0.2, "weight": 12, "tau_syn": 0.5, "delay": 1.5, "delay_sd": 0.75},
+      {"pre": "X", "post": "I", "p": 0.2, "weight": 12, "tau_syn": 0.5, "weight_sd": 1},
+      {"pre": "X", "post": "B", "p": 0.2, "weight": 40, "tau_syn": 8},
+      {"pre": "E", "post": "E", "p": 0.1, "weight": 0.5, "tau_syn": 0.5, "delay": 1.5, "delay_sd": 0.75, "weight_sd": 0.05},
+      {"pre": "E", "post": "I", "p": 0.1, "weight": 0.5, "tau_syn": 10, "delay": 1.5},
+      {"pre": "I", "post": "E", "p": 0.1, "weight": -2, "tau_syn": 0.5, "delay": 0.8, "delay_sd": 0.4, "weight_sd": 0.2},
+      {"pre": "I", "post": "I", "rule": "fixed_total_number", "synapses": 6000, "weight": -2, "tau_syn": 0.5}],
+    "recording": {"spikes": ["E", "I", "B"], "traces": [{"population": "E", "neurons": [0, 1, 799], "every_steps": 3}]}})");
+  const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu);
+  for (int a : {0, 1, 2}) EXPECT_GT(cpu.spikes[a].step.size(), 100u) << spec.populations[a].name;
+  test_support::expect_identical_runs(spec, cpu, test_support::run_collecting(spec, BackendKind::cuda));
+}
+
 TEST_F(CudaVsCpu, TheLowerBoundCountIsIdenticalAndEngaged) {
   // The CPU counts in its vectorised loop, the GPU per neuron when the bound engages: the same
   // neuron-steps, since V follows the same float operations (docs/architecture.md, "The lower bound and
@@ -50,9 +89,12 @@ TEST_F(CudaVsCpu, EveryConfigGivesIdenticalSpikesAndTracesInDeterministicMode) {
   for (const auto& entry : std::filesystem::directory_iterator(test_support::source_path("configs"))) {
     if (entry.path().extension() != ".json") continue;
     SCOPED_TRACE(entry.path().string());
-    // 12345 steps: not a whole number of 100-step blocks, so the last, shorter block runs as plain launches too.
-    const NetworkSpec spec =
-        load_network_spec(entry.path().string(), {"simulation.T=1234.5", "simulation.burn_in=0"});
+    // 12345 steps (2345): not a whole number of 100-step blocks, so the last, shorter block runs as plain launches too.
+    const std::string path = entry.path().string();
+    // The microcircuit (scalable) at 1% and for 234.5 ms: its 55 projections take 8 launches a step,
+    // slow on the emulated runtime.
+    const std::string T = test_support::scalable(path) ? "simulation.T=234.5" : "simulation.T=1234.5";
+    const NetworkSpec spec = load_network_spec(path, test_support::test_overrides(path, 0.01, {T, "simulation.burn_in=0"}));
     test_support::expect_identical_runs(spec, test_support::run_collecting(spec, BackendKind::cpu), test_support::run_collecting(spec, BackendKind::cuda));
   }
 }
@@ -89,6 +131,11 @@ void expect_identical_plastic_runs(const NetworkSpec& spec) {
 TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
   expect_identical_plastic_runs(load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
                                                   {"T=2000", "burn_in=0", "eta=100"}));
+}
+
+TEST_F(CudaVsCpu, DrawnWeightsOfAPlasticProjectionGiveIdenticalWeights) {
+  expect_identical_plastic_runs(load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
+                                                  {"T=300", "burn_in=0", "projections.I->E.weight_sd=10"}));
 }
 
 TEST_F(CudaVsCpu, PlasticRowsAndColumnsLongerThanAChunkGiveIdenticalWeights) {
@@ -205,8 +252,10 @@ TEST_F(CudaVsCpu, APopulationWithTooManyPlasticProjectionsIsRefusedBeforeAnyWork
 }
 
 TEST_F(CudaVsCpu, FastModeRatesAgreeWithinTwoPercent) {
-  const NetworkSpec spec =
-      load_network_spec(test_support::source_path("configs/balanced_eif.json"), {"T=3000"});
+  // With delays, drawn weights and a refractory period, so that fast mode's kernels for them run too.
+  std::vector<std::string> sets = kDelayedCanonical;
+  sets[0] = "T=3000";
+  const NetworkSpec spec = load_network_spec(test_support::source_path("configs/balanced_eif.json"), sets);
   const RecordedRun cpu = test_support::run_collecting(spec, BackendKind::cpu);
   const RecordedRun gpu = test_support::run_collecting(spec, BackendKind::cuda, AccumulationMode::fast);
   EXPECT_EQ(gpu.report.mode, AccumulationMode::fast);

@@ -1,7 +1,9 @@
 // Poisson populations and exponential synapses against Poisson statistics and Eq. 2.4.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "eisim/engine/config.hpp"
 #include "test_support.hpp"
@@ -68,6 +70,52 @@ TEST_P(PoissonAndSynapses, StationaryMeanSynapticCurrentIsKjr) {
   // Standard error about 0.02 mV: shot-noise sd 0.9 mV, ~200 independent samples per neuron in
   // time, neurons correlated through 10% shared inputs.
   EXPECT_NEAR(sum / static_cast<double>(count), expected, 0.1);
+}
+
+// A population's poisson_input: each neuron's spike count per step, read back from its current's jumps
+// (I_n - (1 - dt/tau) I_{n-1} = k_n J / tau), is Poisson with mean r dt (chi-square over the counts),
+// and independent between neurons.
+TEST_P(PoissonAndSynapses, PoissonInputBringsPoissonCountsEveryStep) {
+  const double rate_khz = 23.2, dt = 0.1, lambda = rate_khz * dt, J = 0.5, tau = 2;
+  const RecordedRun run = this->run(parse_network_spec(R"({
+    "simulation": {"dt": 0.1, "T": 1000, "seed": 4},
+    "populations": [{"name": "L", "model": "lif", "size": 10, "V_th": 1000, "V_re": -65,
+                     "poisson_input": {"rate_hz": 23200, "weight": 0.5, "tau_syn": 2}}],
+    "recording": {"traces": [{"population": "L", "neurons": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}]}})"));
+  const TraceRecord& trace = run.traces[0];  // per step, per neuron: V, I
+  const size_t steps = trace.step.size(), neurons = 10;
+  ASSERT_EQ(steps, 10000u);
+  const auto current = [&](size_t s, size_t j) { return static_cast<double>(trace.values[(s * neurons + j) * 2 + 1]); };
+  std::vector<std::vector<int>> counts(neurons);
+  std::vector<double> histogram(12, 0.0);
+  for (size_t j = 0; j < neurons; ++j) {
+    for (size_t s = 0; s < steps; ++s) {
+      const double before = s == 0 ? 0.0 : current(s - 1, j);
+      const double k = (current(s, j) - (1 - dt / tau) * before) * tau / J;
+      ASSERT_NEAR(k, std::round(k), 1e-3) << "not a whole number of spikes at step " << s;
+      counts[j].push_back(static_cast<int>(std::round(k)));
+      histogram[std::min<size_t>(counts[j].back(), 11)] += 1;
+    }
+  }
+  double chi2 = 0, p = std::exp(-lambda), tail = 1;
+  for (int k = 0; k < 12; ++k) {
+    const double expected = (k < 11 ? p : tail) * static_cast<double>(steps * neurons);
+    chi2 += (histogram[k] - expected) * (histogram[k] - expected) / expected;
+    tail -= p;
+    p *= lambda / (k + 1);
+  }
+  EXPECT_LT(chi2, 11 + 5 * std::sqrt(22.0)) << "11 degrees of freedom";
+  // Counts of different neurons are uncorrelated: |r| within 5 standard errors (1/sqrt(steps)).
+  for (size_t j = 1; j < neurons; ++j) {
+    double sxy = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+    for (size_t s = 0; s < steps; ++s) {
+      const double x = counts[0][s], y = counts[j][s];
+      sx += x, sy += y, sxy += x * y, sxx += x * x, syy += y * y;
+    }
+    const double n = static_cast<double>(steps);
+    const double r = (sxy / n - sx * sy / (n * n)) / std::sqrt((sxx / n - sx * sx / (n * n)) * (syy / n - sy * sy / (n * n)));
+    EXPECT_LT(std::fabs(r), 5 / std::sqrt(n)) << "neurons 0 and " << j;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PoissonAndSynapses, ::testing::Values("cpu", "cuda"), test_support::backend_name);

@@ -97,13 +97,16 @@ class Ranks : public test_support::CommandLine {
   }
 };
 
-// Spikes of every population, and traces of V and of each synaptic current (neurons on every rank).
+// Spikes of every population, and traces of V and of each synaptic current (neurons on every rank);
+// with delays, drawn weights and a refractory period on some projections and populations.
 constexpr const char* kCanonical = "configs/balanced_eif.json";
-constexpr const char* kCanonicalSets = "--set N=1500 --set T=300";
-// Plastic weights: the sampled synapses, their weights and the mean, with presynaptic traces of
-// neurons on other ranks.
+constexpr const char* kCanonicalSets =
+    "--set N=1500 --set T=300 --set 'projections.E->E.delay=1.5' --set 'projections.E->E.delay_sd=0.75' "
+    "--set 'projections.E->I.weight_sd=20' --set populations.I.t_ref=1.5";
+// Plastic weights: the sampled synapses, their weights (drawn to start with) and the mean, with
+// presynaptic traces of neurons on other ranks.
 constexpr const char* kPlastic = "configs/plasticity_eif.json";
-constexpr const char* kPlasticSets = "--set N=1500 --set T=300 --set burn_in=0";
+constexpr const char* kPlasticSets = "--set N=1500 --set T=300 --set burn_in=0 --set 'projections.I->E.weight_sd=10'";
 
 TEST_F(Ranks, CanonicalNetworkGivesTheSameSpikesAndTracesOnOneToThreeCpuRanks) {
   expect_same_files_on_any_number_of_ranks(kCanonical, kCanonicalSets, Engine::cpu);

@@ -37,7 +37,8 @@ bool has_suprathreshold_current(const PopulationSpec& pop, double t_ms) {
 // The populations a run of t_ms must see spike: Poisson sources with a positive rate, and spiking
 // neurons (not leaky integrators, which never spike) that receive input: an external current above
 // their rheobase during the run, or an excitatory projection (positive weight, some synapses) from a
-// population that spikes, followed through recurrent networks until nothing changes.
+// population that spikes, or an excitatory Poisson input, followed through recurrent networks until
+// nothing changes.
 std::vector<bool> expected_to_spike(const NetworkSpec& spec, double t_ms) {
   std::vector<bool> expected(spec.populations.size(), false);
   for (size_t a = 0; a < spec.populations.size(); ++a) {
@@ -45,7 +46,8 @@ std::vector<bool> expected_to_spike(const NetworkSpec& spec, double t_ms) {
     if (pop.model == NeuronModel::poisson) {
       expected[a] = pop.rate.max_hz() > 0.0;
     } else if (pop.spiking()) {
-      expected[a] = has_suprathreshold_current(pop, t_ms);
+      expected[a] = has_suprathreshold_current(pop, t_ms) ||
+                    (pop.poisson_input && pop.poisson_input->rate_hz > 0 && pop.poisson_input->weight > 0);
     }
   }
   for (bool changed = true; changed;) {
@@ -53,7 +55,7 @@ std::vector<bool> expected_to_spike(const NetworkSpec& spec, double t_ms) {
     for (const ProjectionSpec& proj : spec.projections) {
       const PopulationSpec& post = spec.populations[proj.post];
       if (expected[proj.post] || !expected[proj.pre] || !post.spiking() || post.model == NeuronModel::poisson) continue;
-      if (proj.weight > 0.0 && proj.mean_indegree(spec.populations[proj.pre].size) > 0.0) {
+      if (proj.weight > 0.0 && proj.mean_indegree(spec.populations[proj.pre].size, post.size) > 0.0) {
         expected[proj.post] = true;
         changed = true;
       }
@@ -73,6 +75,7 @@ std::string number(double x) {
 // inputs each, they spike within milliseconds. A config of at most 1000 integrating neurons runs its
 // whole T, which is cheap (under 0.2 s) and needed: its input may come late or its spikes be sparse.
 constexpr double kBriefMs = 50.0;
+constexpr double kTestScale = 0.05;  // a config with a `scale` parameter (the microcircuit) runs at it
 constexpr int64_t kSmallNetworkNeurons = 1000;
 
 double run_length_ms(const NetworkSpec& spec) {
@@ -96,14 +99,17 @@ double run_length_ms(const NetworkSpec& spec) {
 //   eif_step_input.json (whole 1000 ms, one EIF neuron, no projections): I_ext is 20 mV from 600 to
 //     800 ms, above I_th = 15 mV, so it spikes periodically there (5 spikes); the 10 mV step at
 //     200-400 ms is below I_th and alone would not count.
+//   microcircuit.json at scale 0.05 (50 ms, 3860 LIF neurons): every population has its Poisson input
+//     (K_ext 8 Hz with weight J_E) and a DC input; 12 to 133 spikes per population.
 TEST(Configs, EveryShippedConfigRunsAndItsSpikingPopulationsSpike) {
   int seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(test_support::source_path("configs"))) {
     if (entry.path().extension() != ".json") continue;
     SCOPED_TRACE(entry.path().string());
-    const double t_ms = run_length_ms(load_network_spec(entry.path().string()));
-    const NetworkSpec spec =
-        load_network_spec(entry.path().string(), {"simulation.T=" + number(t_ms), "simulation.burn_in=0"});
+    const std::string path = entry.path().string();
+    const double t_ms = run_length_ms(load_network_spec(path, test_support::test_overrides(path, kTestScale, {})));
+    const NetworkSpec spec = load_network_spec(
+        path, test_support::test_overrides(path, kTestScale, {"simulation.T=" + number(t_ms), "simulation.burn_in=0"}));
     const auto run = test_support::run_collecting(spec);
     EXPECT_EQ(run.report.populations.size(), spec.populations.size());
     ASSERT_EQ(run.spikes.size(), spec.populations.size());

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "eisim/engine/compare.hpp"
 #include "eisim/engine/config.hpp"
@@ -66,6 +67,14 @@ class OnEachBackend : public ::testing::TestWithParam<std::string> {
   }
   RecordedRun run(const NetworkSpec& spec) const { return run_collecting(spec, parse_backend(GetParam())); }
 };
+
+// The overrides with which the tests run a shipped config: one with a `scale` parameter (the cortical
+// microcircuit, a benchmark at scale 1) at `scale`, the others as they are; then `more`.
+inline bool scalable(const std::string& path) { return load_network_spec(path).parameters.count("scale") > 0; }
+inline std::vector<std::string> test_overrides(const std::string& path, double scale, std::vector<std::string> more) {
+  if (scalable(path)) more.insert(more.begin(), "scale=" + std::to_string(scale));
+  return more;
+}
 
 // Names the instances ".../cpu" and ".../cuda", so a filter can pick one backend's.
 inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }

@@ -101,7 +101,7 @@ void gather_block_recordings(Communicator& ranks, const NetworkSpec& spec, const
     }
     std::vector<int> owner;
     for (int64_t j : trace.neurons) owner.push_back(share.owner(trace.population, j));
-    const size_t width = 1 + incoming_projections(spec, trace.population).size();
+    const size_t width = 1 + static_cast<size_t>(channel_count(spec, trace.population));
     const std::vector<float> merged = merge_parts(all, counts, owner, record.step.size() - marks.trace[k].first, width);
     record.values.insert(record.values.end(), merged.begin(), merged.end());
   }

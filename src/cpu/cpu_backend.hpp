@@ -50,25 +50,37 @@ class CpuBackend : public Backend {
  private:
   // One synaptic current of a population: the input of one incoming projection.
   struct Channel {
-    float decay;                // 1 - dt / tau_syn
+    float decay;                // over a step (synaptic_decay)
+    float gain;                 // its weight in the total input: 1, or exact integration's propagator
     std::vector<float> current;
-    std::vector<int64_t> input;  // fixed-point jumps delivered during the last step
+    // Fixed-point jumps by the step they act at: a ring of the population's ring_slots steps,
+    // input[(step mod slots) * n + neuron] (backend_setup.hpp).
+    std::vector<int64_t> input;
   };
   // Where a population's spikes go.
   struct Outgoing {
     int projection;
     int post;
     int channel;
-    int64_t jump_fixed;     // J / tau_syn in fixed point, for a static projection
-    const Plastic* plastic;  // per-synapse weights instead, or null
+    uint32_t delay;         // steps, where every synapse has the same
+    const uint16_t* delays;  // per synapse instead, or null
+    int64_t jump_fixed;     // J / tau_syn in fixed point, for a static projection of one weight
+    const float* weights;   // per-synapse weights instead (drawn or plastic), or null
+    double fixed_scale;     // 2^32 / tau_syn: their jumps (weight_jump_fixed)
+    const Plastic* plastic;  // null for a static projection
   };
   struct PopulationState {
     MembraneConstants constants;
     std::vector<float> V;
+    std::vector<int32_t> refractory;  // steps left at V_re (only where constants.ref_steps > 0)
+    int ring = 1;                     // slots of the channels' input rings
     std::vector<float> total_input;  // scratch: I_ext + sum of channels at t_n
     std::vector<uint8_t> crossed;    // scratch: threshold crossings of this step
     std::vector<Channel> channels;
     std::vector<Outgoing> outgoing;
+    // Its Poisson input (the last channel), or none where poisson_count.max_count is 0.
+    PoissonCount poisson_count{0.0, 1.0, 0};
+    int64_t poisson_jump = 0;           // J / tau_syn in fixed point
     Slice slice;                        // this rank's neurons
     std::vector<uint32_t> spiking;      // this step's spikes on this rank, as indices into the slice
     std::vector<uint32_t> spiking_all;  // this step's spikes on every rank, as indices into the population
@@ -78,12 +90,12 @@ class CpuBackend : public Backend {
     std::vector<uint64_t> candidates;
   };
 
-  void update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step);
+  void update_currents(PopulationState& pop, int index, int64_t step);
   void record_traces(int64_t step, BlockOutput& out) const;
   void update_membranes(PopulationState& pop, const PopulationSpec& spec);
   void emit_poisson(PopulationState& pop, int index, int64_t step);
   void exchange_spikes();
-  void deliver(const PopulationState& pre);
+  void deliver(const PopulationState& pre, int64_t step);
   void apply_plasticity(Plastic& p);
   void record_weights(int64_t step, BlockOutput& out);
 

@@ -12,15 +12,36 @@
 
 namespace eisim {
 
-void CpuBackend::update_currents(PopulationState& pop, const PopulationSpec& spec, int64_t step) {
+void CpuBackend::update_currents(PopulationState& pop, int index, int64_t step) {
+  const PopulationSpec& spec = spec_.populations[index];
   const int64_t n = pop.slice.size();
-  const float external = external_current_at(spec, spec_.simulation.dt_ms, step);
+  // Exact integration weighs each input by its gain over the step (lif_exact); Euler's are all 1.
+  const float external = external_current_at(spec, spec_.simulation.dt_ms, step) * pop.constants.external_gain;
   float* total = pop.total_input.data();
   std::fill(total, total + n, external);
+  const size_t slot = static_cast<size_t>(step % pop.ring) * static_cast<size_t>(n);
+  if (pop.poisson_count.max_count > 0) {  // the Poisson input's spikes of this step, into its channel
+    const uint64_t seed = spec_.simulation.seed;
+    const uint32_t stream = random_stream(RandomPurpose::poisson_input, static_cast<uint32_t>(index));
+    int64_t* input = pop.channels.back().input.data() + slot;
+    for (int64_t j = 0; j < n; ++j) {
+      const uint32_t neuron = static_cast<uint32_t>(pop.slice.begin + j);  // its own draws on any rank
+      input[j] += static_cast<int64_t>(poisson_count(pop.poisson_count, seed, stream, neuron, step)) * pop.poisson_jump;
+    }
+  }
   for (Channel& ch : pop.channels) {
     float* current = ch.current.data();
-    int64_t* input = ch.input.data();
+    int64_t* input = ch.input.data() + slot;
     const float decay = ch.decay;
+    if (pop.constants.exact) {
+      const float gain = ch.gain;
+      for (int64_t j = 0; j < n; ++j) {
+        current[j] = synaptic_current_step(current[j], decay, input[j]);
+        input[j] = 0;
+        total[j] += current[j] * gain;
+      }
+      continue;
+    }
     for (int64_t j = 0; j < n; ++j) {
       current[j] = synaptic_current_step(current[j], decay, input[j]);
       input[j] = 0;
@@ -39,11 +60,22 @@ void CpuBackend::update_membranes(PopulationState& pop, const PopulationSpec& sp
   // One plain loop per model, so that the compiler vectorises it (the model's step is inlined).
   const auto integrate_and_fire = [&](NeuronModel model) {
     int64_t at_bound = 0;
-    for (int64_t j = 0; j < n; ++j) {
-      bool bounded, spiked;
-      V[j] = integrate_and_fire_step(model, V[j], I[j], c, bounded, spiked);
-      crossed[j] = spiked;
-      at_bound += bounded;
+    if (c.ref_steps > 0 || c.exact) {  // NEST's iaf_psc_exp and its kind: the general step
+      int32_t* refractory = pop.refractory.data();
+      for (int64_t j = 0; j < n; ++j) {
+        bool bounded, spiked;
+        const float stepped = any_integrate_and_fire_step(model, V[j], I[j], c, bounded, spiked);
+        V[j] = c.ref_steps > 0 ? refractory_hold(V[j], stepped, c, refractory[j], bounded, spiked) : stepped;
+        crossed[j] = spiked;
+        at_bound += bounded;
+      }
+    } else {
+      for (int64_t j = 0; j < n; ++j) {
+        bool bounded, spiked;
+        V[j] = integrate_and_fire_step(model, V[j], I[j], c, bounded, spiked);
+        crossed[j] = spiked;
+        at_bound += bounded;
+      }
     }
     pop.steps_at_lower_bound += static_cast<uint64_t>(at_bound);
   };

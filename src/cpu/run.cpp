@@ -12,7 +12,7 @@ void CpuBackend::finish(BlockOutput& out) {
   const RecordMarks marks = record_marks(out);
   for (int64_t step = first_step; step < first_step + count; ++step) {
     for (size_t a = 0; a < pops_.size(); ++a) {
-      if (spec_.populations[a].model != NeuronModel::poisson) update_currents(pops_[a], spec_.populations[a], step);
+      if (spec_.populations[a].model != NeuronModel::poisson) update_currents(pops_[a], static_cast<int>(a), step);
     }
     record_traces(step, out);
     record_weights(step, out);
@@ -26,7 +26,7 @@ void CpuBackend::finish(BlockOutput& out) {
     exchange_spikes();
     for (size_t a = 0; a < pops_.size(); ++a) {
       const PopulationState& pop = pops_[a];
-      deliver(pop);
+      deliver(pop, step);
       if (ranks_.rank() != 0) continue;  // rank 0 records every rank's spikes
       SpikeRecord& record = out.spikes[a];
       record.step.insert(record.step.end(), pop.spiking_all.size(), step);

@@ -2,22 +2,25 @@
 // rank's synapses (docs/architecture.md, "Backends"). Mirrors kernels/spike_delivery.cuh.
 #include "src/cpu/cpu_backend.hpp"
 
-#include "eisim/model/plasticity.hpp"
+#include "eisim/model/synapse.hpp"
 
 namespace eisim {
 
-void CpuBackend::deliver(const PopulationState& pre) {
+// A spike of step n with a delay of d steps acts at step n + d: it goes to that step's slot of the ring.
+void CpuBackend::deliver(const PopulationState& pre, int64_t step) {
   for (const Outgoing& o : pre.outgoing) {
     const Connectivity& c = net_.projections[o.projection];
-    int64_t* input = pops_[o.post].channels[o.channel].input.data();
+    const PopulationState& post = pops_[o.post];
+    int64_t* ring = pops_[o.post].channels[o.channel].input.data();
+    const size_t n = static_cast<size_t>(post.slice.size());
+    const auto slot_of = [&](uint32_t delay) { return ring + static_cast<size_t>((step + delay) % post.ring) * n; };
     const uint32_t* targets = c.targets.data();
+    int64_t* input = slot_of(o.delay);
     for (uint32_t k : pre.spiking_all) {
       const uint64_t begin = c.row_start[k], end = c.row_start[k + 1];
-      if (o.plastic) {
-        const float* weight = o.plastic->weight.data();
-        for (uint64_t s = begin; s < end; ++s) input[targets[s]] += plastic_jump_fixed(weight[s], o.plastic->constants);
-      } else {
-        for (uint64_t s = begin; s < end; ++s) input[targets[s]] += o.jump_fixed;
+      for (uint64_t s = begin; s < end; ++s) {
+        if (o.delays) input = slot_of(o.delays[s]);
+        input[targets[s]] += o.weights ? weight_jump_fixed(o.weights[s], o.fixed_scale) : o.jump_fixed;
       }
     }
   }

@@ -52,6 +52,17 @@ std::vector<int> incoming_projections(const NetworkSpec& spec, int post) {
   return incoming;
 }
 
+int channel_count(const NetworkSpec& spec, int post) {
+  return static_cast<int>(incoming_projections(spec, post).size()) + (spec.populations[post].poisson_input ? 1 : 0);
+}
+
+std::vector<double> channel_time_constants(const NetworkSpec& spec, int post) {
+  std::vector<double> tau;
+  for (int k : incoming_projections(spec, post)) tau.push_back(spec.projections[k].tau_syn);
+  if (spec.populations[post].poisson_input) tau.push_back(spec.populations[post].poisson_input->tau_syn);
+  return tau;
+}
+
 std::vector<int> projection_channels(const NetworkSpec& spec) {
   std::vector<int> channel, count(spec.populations.size(), 0);
   for (const ProjectionSpec& proj : spec.projections) channel.push_back(count[proj.post]++);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "eisim/engine/backend.hpp"
 #include "eisim/model/poisson.hpp"
 #include "src/engine/config_limits.hpp"
 #include "eisim/model/random.hpp"
@@ -12,13 +13,52 @@
 namespace eisim {
 
 MembraneConstants membrane_constants(const MembraneParams& m, double dt) {
+  // Exact integration's gain of a constant input is 1 - the propagator as floats (exact in float), so
+  // that its fixed point is E_L + I_ext exactly.
+  const float propagator = static_cast<float>(std::exp(-dt / m.tau_m));
   return MembraneConstants{static_cast<float>(dt / m.tau_m),
                            static_cast<float>(m.E_L),
                            static_cast<float>(m.V_T),
                            static_cast<float>(m.D),
                            static_cast<float>(m.V_th),
                            static_cast<float>(m.V_re),
-                           static_cast<float>(m.V_lb)};
+                           static_cast<float>(m.V_lb),
+                           static_cast<int32_t>(delay_in_steps(m.t_ref, dt)),
+                           m.exact,
+                           propagator,
+                           m.exact ? 1.0f - propagator : 1.0f};
+}
+
+float synaptic_decay(const NetworkSpec& spec, int post, double tau_syn) {
+  const double dt = spec.simulation.dt_ms;
+  return spec.populations[post].membrane.exact ? static_cast<float>(std::exp(-dt / tau_syn)) : euler_decay(dt, tau_syn);
+}
+
+float synaptic_gain(const NetworkSpec& spec, int post, double tau_syn) {
+  const MembraneParams& m = spec.populations[post].membrane;
+  if (!m.exact) return 1.0f;
+  // tau_c / (tau_c - tau_m) (e^{-h/tau_c} - e^{-h/tau_m}) = e^{-h/tau_m} (e^{h (1/tau_m - 1/tau_c)} - 1)
+  // tau_c / (tau_c - tau_m), written with expm1 so that it stays accurate as tau_c approaches tau_m.
+  const double h = spec.simulation.dt_ms, tc = tau_syn, tm = m.tau_m;
+  const double x = h * (tc - tm) / (tc * tm);
+  const double ratio = x == 0 ? h / tm : std::expm1(x) * tc / (tc - tm);
+  return static_cast<float>(std::exp(-h / tm) * ratio);
+}
+
+PoissonCount poisson_input_count(const PoissonInputSpec& input, double dt) {
+  const double lambda = input.rate_hz / 1000.0 * dt;
+  return PoissonCount{lambda, std::exp(-lambda),
+                      static_cast<uint32_t>(std::ceil(lambda + 10.0 * std::sqrt(lambda) + 10.0))};
+}
+
+double weight_fixed_scale(const ProjectionSpec& proj) { return kFixedPointOne / proj.tau_syn; }
+
+int ring_slots(const NetworkSpec& spec, int population) {
+  uint32_t slots = 1;
+  for (int k : incoming_projections(spec, population)) {
+    slots = std::max(slots, longest_delay_steps(spec.projections[k], spec.simulation.dt_ms));
+  }
+  return static_cast<int>(slots);
 }
 
 std::vector<float> initial_potentials(const NetworkSpec& spec, int population, Slice neurons) {
@@ -26,7 +66,12 @@ std::vector<float> initial_potentials(const NetworkSpec& spec, int population, S
   const uint32_t stream = random_stream(RandomPurpose::initial_state, static_cast<uint32_t>(population));
   std::vector<float> V(static_cast<size_t>(neurons.size()));
   for (size_t k = 0; k < V.size(); ++k) {
-    const RandomWords r = random_words(spec.simulation.seed, stream, static_cast<uint32_t>(neurons.begin + k), 0);
+    const uint32_t neuron = static_cast<uint32_t>(neurons.begin + k);
+    if (pop.v0_sd > 0) {
+      V[k] = static_cast<float>(draw_truncated_normal(cut_normal(pop.v0_low, pop.v0_sd), spec.simulation.seed, stream, neuron, 0));
+      continue;
+    }
+    const RandomWords r = random_words(spec.simulation.seed, stream, neuron, 0);
     V[k] = static_cast<float>(pop.v0_low + (pop.v0_high - pop.v0_low) * uniform_open(r.w[0], r.w[1]));
   }
   return V;
@@ -66,9 +111,6 @@ std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_
 
 int64_t jump_fixed(const ProjectionSpec& proj) { return fixed_point_jump(proj.weight, proj.tau_syn); }
 
-float jump_float(const ProjectionSpec& proj) { return float_jump(proj.weight, proj.tau_syn); }
-
-float synaptic_decay(const ProjectionSpec& proj, double dt) { return euler_decay(dt, proj.tau_syn); }
 
 PlasticityConstants plasticity_constants(const NetworkSpec& spec, int projection) {
   const ProjectionSpec& proj = spec.projections[projection];
@@ -81,7 +123,7 @@ PlasticityConstants plasticity_constants(const NetworkSpec& spec, int projection
                              euler_decay(dt, p.tau_y),
                              static_cast<float>(1.0 / p.tau_y),
                              p.clip_at_zero,
-                             kFixedPointOne / proj.tau_syn,
+                             weight_fixed_scale(proj),
                              static_cast<float>(max_abs_weight)};
 }
 

@@ -111,11 +111,12 @@ const char* model_name(NeuronModel model) {
   return "?";
 }
 
-double ProjectionSpec::mean_indegree(int64_t n_pre) const {
+double ProjectionSpec::mean_indegree(int64_t n_pre, int64_t n_post) const {
   switch (rule) {
     case ConnectionRule::probability: return p * static_cast<double>(n_pre);
     case ConnectionRule::fixed_indegree: return static_cast<double>(indegree);
     case ConnectionRule::all_to_all: return static_cast<double>(n_pre);
+    case ConnectionRule::fixed_total_number: return static_cast<double>(synapses) / static_cast<double>(n_post);
   }
   return 0.0;
 }

@@ -1,9 +1,12 @@
 // The ranges a whole network must keep to (docs/architecture.md, "Config reference").
 #include "src/engine/config_limits.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
+#include "eisim/engine/backend_setup.hpp"
+#include "eisim/engine/network.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/model/synapse.hpp"
 
@@ -21,6 +24,43 @@ void check_time_constant(const std::string& field, double tau, double dt) {
   if (!(tau > dt)) {
     throw ConfigError(field + ": must be longer than the step dt = " + fmt(dt) + " ms (one Euler step of a time "
                       "constant at or below dt is meaningless), got " + fmt(tau));
+  }
+}
+
+// A Poisson input's count per step stays short to draw (inversion takes about r dt steps), and its jumps
+// within the fixed-point sums.
+void check_poisson_input(const PoissonInputSpec& input, const std::string& field, double dt) {
+  check_time_constant(field + ".tau_syn", input.tau_syn, dt);
+  const double per_step = input.rate_hz / 1000.0 * dt;
+  if (!(per_step <= kMaxPoissonInputPerStep)) {
+    throw ConfigError(field + ".rate_hz: at most " + fmt(kMaxPoissonInputPerStep) + " spikes per step of dt = " +
+                      fmt(dt) + " ms on average, got " + fmt(input.rate_hz) + " Hz");
+  }
+  const double jump = std::fabs(input.weight / input.tau_syn);
+  const double most = static_cast<double>(poisson_input_count(input, dt).max_count);
+  if (!(jump * most * kFixedPointOne < 0x1p62)) {
+    throw ConfigError(field + ".weight: a step's input could overflow the 64-bit fixed-point sum: |J| / tau_syn = " +
+                      fmt(jump) + " mV from each of up to " + fmt(most) + " spikes a step must stay below 2^30 mV; got " +
+                      fmt(input.weight));
+  }
+}
+
+// A delay of at least one step, within the delay rings' reach, and none yet on a plastic projection.
+void check_delay(const ProjectionSpec& proj, const std::string& field, double dt) {
+  if (proj.delay_ms > 0 && !(proj.delay_ms >= dt)) {
+    throw ConfigError(field + ".delay: must be at least the step dt = " + fmt(dt) + " ms (the smallest delay is one "
+                      "step; leave it out for that), got " + fmt(proj.delay_ms));
+  }
+  const double longest = proj.draws_delays() ? delay_distribution(proj, dt).high : proj.delay_ms;
+  if (!(longest / dt < static_cast<double>(kMaxDelaySteps))) {
+    throw ConfigError(field + (proj.draws_delays() ? ".delay_sd" : ".delay") + ": the longest delay" +
+                      (proj.draws_delays() ? " (delay + 5 delay_sd, beyond which draws are redrawn)" : "") +
+                      " must stay below " + std::to_string(kMaxDelaySteps) + " steps of dt = " + fmt(dt) +
+                      " ms, got " + fmt(longest) + " ms");
+  }
+  if (proj.plasticity && longest_delay_steps(proj, dt) > 1) {
+    throw ConfigError(field + ".delay: a plastic projection takes no delay beyond one step yet, got " +
+                      fmt(proj.delay_ms) + " ms at dt = " + fmt(dt) + " ms");
   }
 }
 
@@ -71,21 +111,34 @@ void check_limits(const NetworkSpec& spec) {
       }
     } else {
       check_time_constant(field + ".tau_m", pop.membrane.tau_m, sim.dt_ms);
+      if (pop.poisson_input) check_poisson_input(*pop.poisson_input, field + ".poisson_input", sim.dt_ms);
+      if (!(pop.membrane.t_ref / sim.dt_ms < static_cast<double>(kMaxRefractorySteps))) {
+        throw ConfigError(field + ".t_ref: at most " + std::to_string(kMaxRefractorySteps) + " steps of dt = " +
+                          fmt(sim.dt_ms) + " ms, got " + fmt(pop.membrane.t_ref));
+      }
     }
   }
   for (const ProjectionSpec& proj : spec.projections) {
     const std::string field = "projections." + proj.name;
     check_time_constant(field + ".tau_syn", proj.tau_syn, sim.dt_ms);
     if (proj.plasticity) check_time_constant(field + ".plasticity.tau_y", proj.plasticity->tau_y, sim.dt_ms);
+    check_delay(proj, field, sim.dt_ms);
     // A step's jumps onto one neuron are summed in 64-bit fixed point (value * 2^32): they must stay
-    // below 2^62, half the range, even if every presynaptic neuron spikes in the same step.
-    const double jump = std::fabs(proj.weight / proj.tau_syn);
-    const double worst = jump * max_spikes_per_step(spec.populations[proj.pre]) * kFixedPointOne;
+    // below 2^62, half the range, even if every presynaptic neuron spikes in the same step. With
+    // delays a step's sum holds at most one spike from each synapse still, each of at most the
+    // largest weight drawn. With multapses (fixed_total_number) a neuron may have every synapse.
+    const TruncatedNormal weights = weight_distribution(proj);
+    const double jump = std::max(std::fabs(weights.low), std::fabs(weights.high)) / proj.tau_syn;
+    const PopulationSpec& pre = spec.populations[proj.pre];
+    const double spikes = proj.rule == ConnectionRule::fixed_total_number
+                              ? static_cast<double>(proj.synapses) * max_spikes_per_step(pre) / static_cast<double>(pre.size)
+                              : max_spikes_per_step(pre);
+    const double worst = jump * spikes * kFixedPointOne;
     if (!(worst < 0x1p62)) {
       throw ConfigError(field + ".weight: a step's synaptic input could overflow the 64-bit fixed-point sum: |J| / "
-                        "tau_syn = " + fmt(jump) + " mV from each of up to " +
-                        fmt(max_spikes_per_step(spec.populations[proj.pre])) +
-                        " presynaptic spikes a step must stay below 2^30 mV; got weight " + fmt(proj.weight));
+                        "tau_syn = " + fmt(jump) + " mV from each of up to " + fmt(spikes) +
+                        " presynaptic spikes a step must stay below 2^30 mV; got weight " + fmt(proj.weight) +
+                        (proj.draws_weights() ? " with weight_sd " + fmt(proj.weight_sd) : ""));
     }
   }
 }

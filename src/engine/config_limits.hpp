@@ -11,6 +11,9 @@ namespace eisim {
 constexpr int64_t kMaxNeurons = (int64_t{1} << 31) - 1;  // in all populations: 32-bit indices and launches
 constexpr int64_t kMaxSteps = int64_t{1} << 40;
 constexpr int64_t kMaxRateWindows = 1000000;
+constexpr int64_t kMaxDelaySteps = 4096;       // per projection: the delay rings hold this many steps of input
+constexpr int64_t kMaxRefractorySteps = 1 << 20;
+constexpr double kMaxPoissonInputPerStep = 1000.0;  // a population's poisson_input: mean spikes per step
 
 // Throws ConfigError naming the field, the value and the limit.
 void check_limits(const NetworkSpec& spec);

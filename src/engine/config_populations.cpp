@@ -64,17 +64,29 @@ NeuronModel read_model(const Fields& f) {
 std::vector<std::string> allowed_population_keys(NeuronModel model) {
   std::vector<std::string> keys{"name", "model", "size"};
   const std::vector<std::string> membrane{"tau_m", "E_L", "V0", "I_ext"};
+  if (model == NeuronModel::eif || model == NeuronModel::lif) keys.push_back("poisson_input");
   switch (model) {
     case NeuronModel::poisson: keys.push_back("rate_hz"); break;
     case NeuronModel::leaky_integrator: keys.insert(keys.end(), membrane.begin(), membrane.end()); break;
     case NeuronModel::lif:
       keys.insert(keys.end(), membrane.begin(), membrane.end());
-      keys.insert(keys.end(), {"V_th", "V_re", "V_lb"});
+      keys.insert(keys.end(), {"V_th", "V_re", "V_lb", "t_ref", "integration"});
       break;
     case NeuronModel::eif:
       keys.insert(keys.end(), membrane.begin(), membrane.end());
-      keys.insert(keys.end(), {"V_T", "D", "V_th", "V_re", "V_lb"});
+      keys.insert(keys.end(), {"V_T", "D", "V_th", "V_re", "V_lb", "t_ref"});
       break;
+  }
+  return keys;
+}
+
+// The keys of any model: the model is read first, and then the keys are checked against its own.
+std::vector<std::string> any_population_key() {
+  std::vector<std::string> keys;
+  for (NeuronModel m : {NeuronModel::eif, NeuronModel::lif, NeuronModel::leaky_integrator, NeuronModel::poisson}) {
+    for (const std::string& key : allowed_population_keys(m)) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
   }
   return keys;
 }
@@ -100,8 +112,27 @@ void read_membrane(const Fields& f, PopulationSpec& pop) {
     f.require(m.V_re < m.V_th, "V_re", "must be below V_th = " + fmt(m.V_th), m.V_re);
     m.V_lb = f.number("V_lb", m.V_lb);
     f.require(m.V_lb <= m.V_re, "V_lb", "must not be above V_re = " + fmt(m.V_re), m.V_lb);
+    m.t_ref = f.number("t_ref", m.t_ref);
+    f.require(m.t_ref >= 0, "t_ref", "must be >= 0 ms", m.t_ref);
+  }
+  if (f.has("integration")) {  // lif only (allowed_population_keys)
+    const std::string integration = f.text("integration");
+    if (integration != "euler" && integration != "exact") {
+      throw ConfigError(f.field("integration") + ": expected \"euler\" or \"exact\", got " + show(f.raw("integration")));
+    }
+    m.exact = integration == "exact";
   }
   pop.external_current = read_current(f);
+  if (f.has("poisson_input")) {
+    const Fields g(f.raw("poisson_input"), f.field("poisson_input"), f.params(), {"rate_hz", "weight", "tau_syn"});
+    PoissonInputSpec input;
+    input.rate_hz = g.number("rate_hz");
+    g.require(input.rate_hz >= 0, "rate_hz", "must be >= 0 Hz", input.rate_hz);
+    input.weight = g.number("weight");
+    input.tau_syn = g.number("tau_syn");
+    g.require(input.tau_syn > 0, "tau_syn", "must be > 0 ms", input.tau_syn);
+    pop.poisson_input = input;
+  }
 
   // V(0): the book draws it uniformly between reset and the point where spiking takes off.
   const double upper = pop.model == NeuronModel::eif ? m.V_T : pop.model == NeuronModel::lif ? m.V_th : m.E_L;
@@ -109,8 +140,15 @@ void read_membrane(const Fields& f, PopulationSpec& pop) {
   pop.v0_high = upper;
   if (f.has("V0")) {
     const Json& v0 = f.raw("V0");
-    if (v0.is_array()) {
-      if (v0.size() != 2) throw ConfigError(f.field("V0") + ": expected a number or [low, high], got " + show(v0));
+    if (v0.is_object()) {
+      const Fields g(v0, f.field("V0"), f.params(), {"mean", "sd"});
+      pop.v0_low = pop.v0_high = g.number("mean");
+      pop.v0_sd = g.number("sd");
+      g.require(pop.v0_sd >= 0, "sd", "must be >= 0 mV", pop.v0_sd);
+    } else if (v0.is_array()) {
+      if (v0.size() != 2) {
+        throw ConfigError(f.field("V0") + ": expected a number, [low, high] or {\"mean\": ..., \"sd\": ...}, got " + show(v0));
+      }
       pop.v0_low = f.params().evaluate(v0[0], f.field("V0") + "[0]");
       pop.v0_high = f.params().evaluate(v0[1], f.field("V0") + "[1]");
       f.require(pop.v0_low <= pop.v0_high, "V0", "low must not exceed high", pop.v0_low);
@@ -149,8 +187,7 @@ std::vector<PopulationSpec> read_populations(const Json& config, Parameters& par
     }
     const std::string path = "populations." + pop.name;
     if (!raw.contains("model")) throw ConfigError(path + ".model: missing (required)");
-    pop.model = read_model(Fields(raw, path, params, {"name", "model", "size", "tau_m", "E_L", "V_T", "D", "V_th",
-                                                      "V_re", "V_lb", "V0", "I_ext", "rate_hz"}));
+    pop.model = read_model(Fields(raw, path, params, any_population_key()));
     const Fields f(raw, path, params, allowed_population_keys(pop.model));
     pop.size = f.whole("size", 1);
     if (pop.size > (int64_t{1} << 31)) throw ConfigError(f.field("size") + ": at most 2^31 neurons per population");

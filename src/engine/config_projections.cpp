@@ -40,7 +40,8 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
   if (!list.is_array()) throw ConfigError("projections: expected an array");
   for (size_t k = 0; k < list.size(); ++k) {
     const std::string where = "projections[" + std::to_string(k) + "]";
-    const std::vector<std::string> keys{"name", "pre", "post", "rule", "p", "K", "weight", "tau_syn", "plasticity"};
+    const std::vector<std::string> keys{"name",     "pre",    "post",      "rule",  "p",        "K",      "synapses",
+                                        "weight",   "weight_sd", "delay", "delay_sd", "tau_syn", "plasticity"};
     const Fields f(list[k], where, params, keys);
     ProjectionSpec proj;
     proj.pre = find_population(pops, f.text("pre"), f.field("pre"));
@@ -73,8 +74,12 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
                 static_cast<double>(proj.indegree));
     } else if (rule == "all_to_all") {
       proj.rule = ConnectionRule::all_to_all;
+    } else if (rule == "fixed_total_number") {
+      proj.rule = ConnectionRule::fixed_total_number;
+      proj.synapses = g.whole("synapses", 0);
     } else {
-      throw ConfigError(g.field("rule") + ": unknown rule '" + rule + "' (known: probability, fixed_indegree, all_to_all)");
+      throw ConfigError(g.field("rule") + ": unknown rule '" + rule +
+                        "' (known: probability, fixed_indegree, all_to_all, fixed_total_number)");
     }
     if (proj.rule != ConnectionRule::probability && g.has("p")) {
       throw ConfigError(g.field("p") + ": only the 'probability' rule takes p");
@@ -82,7 +87,21 @@ std::vector<ProjectionSpec> read_projections(const Json& config, Parameters& par
     if (proj.rule != ConnectionRule::fixed_indegree && g.has("K")) {
       throw ConfigError(g.field("K") + ": only the 'fixed_indegree' rule takes K");
     }
+    if (proj.rule != ConnectionRule::fixed_total_number && g.has("synapses")) {
+      throw ConfigError(g.field("synapses") + ": only the 'fixed_total_number' rule takes synapses");
+    }
     proj.weight = g.number("weight");
+    proj.weight_sd = g.number("weight_sd", 0.0);
+    g.require(proj.weight_sd >= 0, "weight_sd", "must be >= 0 mV·ms", proj.weight_sd);
+    g.require(proj.weight_sd == 0 || proj.weight != 0, "weight_sd",
+              "needs a non-zero weight, whose sign the drawn weights keep", proj.weight_sd);
+    if (g.has("delay")) {
+      proj.delay_ms = g.number("delay");
+      g.require(proj.delay_ms > 0, "delay", "must be > 0 ms (and at least dt)", proj.delay_ms);
+    }
+    proj.delay_sd_ms = g.number("delay_sd", 0.0);
+    g.require(proj.delay_sd_ms >= 0, "delay_sd", "must be >= 0 ms", proj.delay_sd_ms);
+    g.require(proj.delay_sd_ms == 0 || g.has("delay"), "delay_sd", "needs a mean 'delay'", proj.delay_sd_ms);
     proj.tau_syn = g.number("tau_syn");
     g.require(proj.tau_syn > 0, "tau_syn", "must be > 0 ms", proj.tau_syn);
     if (g.has("plasticity")) proj.plasticity = read_plasticity(g, pops[proj.pre], pops[proj.post]);

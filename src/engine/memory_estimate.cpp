@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "eisim/engine/backend_setup.hpp"
 #include "eisim/engine/network.hpp"
 #include "eisim/errors.hpp"
 #include "src/engine/host_machine.hpp"
@@ -74,8 +75,11 @@ HostMemoryEstimate estimate_host_memory(BackendKind kind, const NetworkSpec& spe
     const double synapses = expected_synapses(spec, k);
     const double n_pre = static_cast<double>(spec.populations[proj.pre].size);
     const double n_post = static_cast<double>(spec.populations[proj.post].size);
-    // Targets twice while chunks are laid out (or sources + targets when transposing), row starts once.
-    if (on_host[k]) e.connectivity += 2.0 * 4.0 * synapses + 8.0 * (n_pre + 1.0);
+    const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
+    // Targets twice while chunks are laid out (or sources + targets when transposing; (pre, post) pairs
+    // and targets for the total-number rule), row starts once.
+    const double building = proj.rule == ConnectionRule::fixed_total_number ? 12.0 : 8.0;
+    if (on_host[k]) e.connectivity += (building + drawn) * synapses + 8.0 * (n_pre + 1.0);
     if (kind == BackendKind::cpu && proj.plasticity) {  // weights, postsynaptic index (synapse, pre), traces
       e.backend_state += (4.0 + 8.0 + 4.0) * synapses + 8.0 * (n_post + 1.0) + 4.0 * (n_pre + n_post);
     }
@@ -88,9 +92,10 @@ HostMemoryEstimate estimate_host_memory(BackendKind kind, const NetworkSpec& spe
     if (kind != BackendKind::cpu) continue;
     if (pop.model == NeuronModel::poisson) {
       e.backend_state += 16.0 * n;  // next candidate, candidates drawn
-    } else {  // V, total input, crossing flag, and per channel the current and its fixed-point input
-      const double channels = static_cast<double>(incoming_projections(spec, static_cast<int>(a)).size());
-      e.backend_state += (4.0 + 4.0 + 1.0 + channels * (4.0 + 8.0)) * n;
+    } else {  // V, total input, crossing flag, refractory count, and per channel the current and its input ring
+      const double channels = channel_count(spec, static_cast<int>(a));
+      const double ring = ring_slots(spec, static_cast<int>(a));
+      e.backend_state += (4.0 + 4.0 + 1.0 + 4.0 + channels * (4.0 + 8.0 * ring)) * n;
     }
   }
   return e;

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 
+#include "eisim/model/binomial.hpp"
 #include "eisim/model/erdos_renyi.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/model/random.hpp"
@@ -127,6 +128,68 @@ Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, Sli
   return c;
 }
 
+// Postsynaptic blocks of the fixed-total-number rule: a rank draws the blocks that meet its slice.
+constexpr int64_t kTotalNumberBlock = 1024;
+
+// The multinomial split of `total` synapses among the postsynaptic blocks (each synapse's target
+// uniform over the population): block b takes Binomial(left, size_b / neurons left), keyed by b. Every
+// rank draws the whole split, a few draws per block.
+std::vector<uint64_t> synapses_per_block(uint64_t total, int64_t n_post, uint64_t seed, uint32_t stream) {
+  const int64_t blocks = (n_post + kTotalNumberBlock - 1) / kTotalNumberBlock;
+  std::vector<uint64_t> count(static_cast<size_t>(blocks));
+  uint64_t left = total;
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t first = b * kTotalNumberBlock, size = std::min(kTotalNumberBlock, n_post - first);
+    CounterUniforms u(seed, stream, static_cast<uint32_t>(b));
+    count[b] = b + 1 == blocks ? left
+                               : binomial_variate(left, static_cast<double>(size) / static_cast<double>(n_post - first), u);
+    left -= count[b];
+  }
+  return count;
+}
+
+// `synapses` (pre, post) pairs drawn uniformly with replacement: block b's count of them (above) draws
+// its pairs keyed by (b, m); a rank keeps those onto its slice, then lays them out by row, ascending.
+Connectivity build_fixed_total_number(const ProjectionSpec& proj, int64_t n_pre, int64_t n_post, Slice post,
+                                      uint64_t seed, uint32_t stream, uint32_t split_stream, int threads) {
+  const std::vector<uint64_t> count =
+      synapses_per_block(static_cast<uint64_t>(proj.synapses), n_post, seed, split_stream);
+  const int64_t first_block = post.begin / kTotalNumberBlock;
+  const int64_t last_block = post.size() > 0 ? (post.end - 1) / kTotalNumberBlock + 1 : first_block;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> pairs(static_cast<size_t>(last_block - first_block));
+  ParallelFailure failure;
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int64_t b = first_block; b < last_block; ++b) {
+    failure.run([&] {
+      const int64_t first = b * kTotalNumberBlock, size = std::min(kTotalNumberBlock, n_post - first);
+      std::vector<std::pair<uint32_t, uint32_t>>& mine = pairs[b - first_block];
+      for (uint64_t m = 0; m < count[b]; ++m) {
+        const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(b), m);
+        const int64_t j = first + static_cast<int64_t>(uniform_below(r.w[2], r.w[3], static_cast<uint64_t>(size)));
+        if (j < post.begin || j >= post.end) continue;
+        mine.emplace_back(static_cast<uint32_t>(uniform_below(r.w[0], r.w[1], static_cast<uint64_t>(n_pre))),
+                          static_cast<uint32_t>(j - post.begin));
+      }
+    });
+  }
+  failure.rethrow();
+  Connectivity c;
+  c.row_start.assign(static_cast<size_t>(n_pre) + 1, 0);
+  for (const auto& block : pairs) {
+    for (const auto& [pre, target] : block) ++c.row_start[pre + 1];
+  }
+  for (int64_t k = 0; k < n_pre; ++k) c.row_start[k + 1] += c.row_start[k];
+  c.targets.resize(c.row_start[n_pre]);
+  std::vector<uint64_t> fill(c.row_start.begin(), c.row_start.end() - 1);
+  for (auto& block : pairs) {
+    for (const auto& [pre, target] : block) c.targets[fill[pre]++] = target;
+    std::vector<std::pair<uint32_t, uint32_t>>().swap(block);
+  }
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(threads)
+  for (int64_t k = 0; k < n_pre; ++k) std::sort(c.targets.begin() + c.row_start[k], c.targets.begin() + c.row_start[k + 1]);
+  return c;
+}
+
 }  // namespace
 
 uint64_t Network::synapse_count() const {
@@ -137,12 +200,61 @@ uint64_t Network::synapse_count() const {
 
 double expected_synapses(const NetworkSpec& spec, size_t k) {
   const ProjectionSpec& proj = spec.projections[k];
-  return proj.mean_indegree(spec.populations[proj.pre].size) * static_cast<double>(spec.populations[proj.post].size);
+  return proj.mean_indegree(spec.populations[proj.pre].size, spec.populations[proj.post].size) *
+         static_cast<double>(spec.populations[proj.post].size);
 }
 
 double erdos_renyi_p(const ProjectionSpec& proj) { return proj.rule == ConnectionRule::all_to_all ? 1.0 : proj.p; }
 
 uint32_t connectivity_stream(size_t k) { return random_stream(RandomPurpose::connectivity, static_cast<uint32_t>(k)); }
+uint32_t split_stream(size_t k) { return random_stream(RandomPurpose::synapse_split, static_cast<uint32_t>(k)); }
+uint32_t weight_stream(size_t k) { return random_stream(RandomPurpose::synapse_weight, static_cast<uint32_t>(k)); }
+uint32_t delay_stream(size_t k) { return random_stream(RandomPurpose::synapse_delay, static_cast<uint32_t>(k)); }
+
+TruncatedNormal weight_distribution(const ProjectionSpec& proj) {
+  const double J = proj.weight, reach = kNormalCutoffSd * proj.weight_sd;
+  return J >= 0 ? TruncatedNormal{J, proj.weight_sd, std::max(0.0, J - reach), J + reach}
+                : TruncatedNormal{J, proj.weight_sd, J - reach, std::min(0.0, J + reach)};
+}
+
+TruncatedNormal delay_distribution(const ProjectionSpec& proj, double dt) {
+  return TruncatedNormal{proj.delay_ms, proj.delay_sd_ms, dt, proj.delay_ms + kNormalCutoffSd * proj.delay_sd_ms};
+}
+
+uint32_t constant_delay_steps(const ProjectionSpec& proj, double dt) {
+  return proj.delay_ms > 0 ? delay_in_steps(proj.delay_ms, dt) : 1;
+}
+
+uint32_t longest_delay_steps(const ProjectionSpec& proj, double dt) {
+  return proj.draws_delays() ? delay_in_steps(delay_distribution(proj, dt).high, dt) : constant_delay_steps(proj, dt);
+}
+
+void draw_synapse_attributes(const NetworkSpec& spec, size_t k, int64_t first_target, int threads, Connectivity& c) {
+  const ProjectionSpec& proj = spec.projections[k];
+  if (!proj.draws_weights() && !proj.draws_delays()) return;
+  const uint64_t seed = spec.simulation.seed;
+  const double dt = spec.simulation.dt_ms;
+  const TruncatedNormal weights = weight_distribution(proj), delays = delay_distribution(proj, dt);
+  if (proj.draws_weights()) c.weight.resize(c.synapse_count());
+  if (proj.draws_delays()) c.delay_steps.resize(c.synapse_count());
+  const int64_t rows = static_cast<int64_t>(c.row_start.size()) - 1;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+  for (int64_t row = 0; row < rows; ++row) {
+    uint32_t occurrence = 0;
+    for (uint64_t s = c.row_start[row]; s < c.row_start[row + 1]; ++s) {
+      occurrence = s > c.row_start[row] && c.targets[s] == c.targets[s - 1] ? occurrence + 1 : 0;
+      const SynapseKey key{static_cast<uint32_t>(row), static_cast<uint32_t>(first_target + c.targets[s]), occurrence};
+      const uint64_t index = synapse_draw_index(key);
+      if (proj.draws_weights()) {
+        c.weight[s] = static_cast<float>(draw_truncated_normal(weights, seed, weight_stream(k), key.row, index));
+      }
+      if (proj.draws_delays()) {
+        c.delay_steps[s] =
+            static_cast<uint16_t>(delay_in_steps(draw_truncated_normal(delays, seed, delay_stream(k), key.row, index), dt));
+      }
+    }
+  }
+}
 
 Network build_network(const NetworkSpec& spec, int threads, const std::vector<bool>& on_host, const Partition* share) {
   Network net;
@@ -165,7 +277,12 @@ Network build_network(const NetworkSpec& spec, int threads, const std::vector<bo
       case ConnectionRule::fixed_indegree:
         net.projections.push_back(build_fixed_indegree(proj, n_pre, post, spec.simulation.seed, stream, threads));
         break;
+      case ConnectionRule::fixed_total_number:
+        net.projections.push_back(build_fixed_total_number(proj, n_pre, n_post, post, spec.simulation.seed, stream,
+                                                           split_stream(k), threads));
+        break;
     }
+    draw_synapse_attributes(spec, k, post.begin, threads, net.projections.back());
   }
   return net;
 }

@@ -17,6 +17,7 @@ constexpr size_t kMaxQueuedBlocks = 64;
 
 std::string current_label(const NetworkSpec& spec, int post, int channel) {
   const std::vector<int> incoming = incoming_projections(spec, post);
+  if (channel == static_cast<int>(incoming.size())) return "poisson_input";  // the last channel
   const ProjectionSpec& proj = spec.projections[incoming[channel]];
   int same_source = 0;
   for (int k : incoming) same_source += spec.projections[k].pre == proj.pre;
@@ -64,7 +65,7 @@ OutputWriter::OutputWriter(const NetworkSpec& spec, const std::string& dir)
     write_npy(path(prefix + "_ids.npy"), ids);
     TraceFiles files{NpyWriter::of<double>(path(prefix + "_t.npy")), {}};
     files.columns.push_back(NpyWriter::of<float>(path(prefix + "_V.npy"), ids.size()));
-    const size_t channels = incoming_projections(spec, trace.population).size();
+    const size_t channels = static_cast<size_t>(channel_count(spec, trace.population));
     for (size_t c = 0; c < channels; ++c) {
       const std::string label = current_label(spec, trace.population, static_cast<int>(c));
       files.columns.push_back(NpyWriter::of<float>(path(prefix + "_I_" + label + ".npy"), ids.size()));

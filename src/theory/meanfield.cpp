@@ -50,7 +50,7 @@ BalancedRates in_hz(const std::vector<int>& pops, const Eigen::VectorXd& rates_p
 double mean_field_weight(const NetworkSpec& spec, int post, int pre) {
   double w = 0;
   for (const auto& proj : spec.projections) {
-    if (proj.post == post && proj.pre == pre) w += proj.mean_indegree(spec.populations[pre].size) * proj.weight;
+    if (proj.post == post && proj.pre == pre) w += proj.mean_indegree(spec.populations[pre].size, spec.populations[post].size) * proj.weight;
   }
   return w;
 }
@@ -107,7 +107,8 @@ std::optional<PlasticMeanField> integrate_plastic_mean_field(const NetworkSpec& 
   RateNetwork net = mean_field_rate_network(spec, f);
   const Eigen::Index e = pops[0] == plastic->post ? 0 : 1, i = 1 - e;
   const int n_i = static_cast<int>(spec.populations[plastic->pre].size);
-  const double p_ei = plastic->mean_indegree(n_i) / static_cast<double>(n_i);
+  const double p_ei =
+      plastic->mean_indegree(n_i, spec.populations[plastic->post].size) / static_cast<double>(n_i);
   const double eps_r = 2.0 * plastic->plasticity->eta * p_ei * static_cast<double>(n_i);
   const double r0 = plastic->plasticity->r0_hz / 1000.0;
   const double dt = spec.simulation.dt_ms;

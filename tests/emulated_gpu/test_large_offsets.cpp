@@ -47,9 +47,12 @@ std::vector<Input> deliver_past_2_to_32(Input jump, std::vector<Input>& expected
   group.views[0].row_start = d_starts.data();
   group.views[0].targets = d_targets.data() - kShift;  // row_start[k] indexes it past 2^32
   group.views[0].input = input.data();
+  group.views[0].ring = 1;  // no delays: every spike acts at the next step, in the one slot
+  group.views[0].slot_size = 7;
+  group.views[0].delay = 1;
   group.views[0].jump = jump;
   EXPECT_EQ(cudaSuccess, cudaDeviceSynchronize());
-  launch_kernel("deliver_spikes", 4, cuda::kDeliveryThreads, nullptr, cuda::deliver_spikes<Input>, group, counts.data(), 1,
+  launch_kernel("deliver_spikes", 4, cuda::kDeliveryThreads, nullptr, cuda::deliver_spikes<Input, false>, group, counts.data(), 1,
                 static_cast<const cuda::BlockClock*>(clock.data()), 0);
   EXPECT_EQ(cudaSuccess, cudaDeviceSynchronize());
   std::vector<Input> out(7);

@@ -123,11 +123,16 @@ double device_memory_estimate(BackendKind kind, const NetworkSpec& spec, const B
 std::unique_ptr<Backend> make_backend(BackendKind kind, const NetworkSpec& spec, const Network& net,
                                       const BackendOptions& options);
 
-// Indices of the projections onto population `post`, in config order: its synaptic channels.
+// Indices of the projections onto population `post`, in config order: its first synaptic channels.
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post);
 
+// A population's synaptic channels: its incoming projections', then its Poisson input's where it has
+// one (the last); their number and their time constants tau_syn.
+int channel_count(const NetworkSpec& spec, int post);
+std::vector<double> channel_time_constants(const NetworkSpec& spec, int post);
+
 // Which projections the run loop builds on the host for backend `kind`: all for the CPU; for CUDA
-// those the GPU cannot build itself (fixed in-degree rules).
+// those the GPU cannot build itself (fixed in-degree and total-number rules, drawn weights or delays).
 std::vector<bool> projections_built_on_host(BackendKind kind, const NetworkSpec& spec);
 
 // For each projection, its channel: its position among the projections onto its population.

@@ -10,13 +10,19 @@
 #include "eisim/engine/config.hpp"
 #include "eisim/model/neuron.hpp"
 #include "eisim/model/plasticity.hpp"
+#include "eisim/model/poisson.hpp"
 #include "eisim/engine/network.hpp"
 
 namespace eisim {
 
 MembraneConstants membrane_constants(const MembraneParams& m, double dt);
 
-// V(0) of the neurons `neurons` of a membrane population: U(v0_low, v0_high) from counter-based draws.
+// The slots of a population's delay rings: its synaptic inputs of this many steps, the longest delay
+// of its incoming projections (1 without delays). Step n's input is in slot n mod ring_slots.
+int ring_slots(const NetworkSpec& spec, int population);
+
+// V(0) of the neurons `neurons` of a membrane population: U(v0_low, v0_high) or N(v0_low, v0_sd) from
+// counter-based draws.
 std::vector<float> initial_potentials(const NetworkSpec& spec, int population, Slice neurons);
 
 // First candidate spike time of the neurons `neurons` of a Poisson population.
@@ -30,12 +36,20 @@ double poisson_acceptance_at(const PopulationSpec& pop, double dt, int64_t step)
 std::vector<float> external_current(const PopulationSpec& pop, double dt, int64_t first, int64_t count);
 float external_current_at(const PopulationSpec& pop, double dt, int64_t step);
 
-// The jump J / tau_syn of a projection's spikes, in the fixed point of model/synapse.hpp, and as a float.
+// The jump J / tau_syn of a projection's spikes, in the fixed point of model/synapse.hpp.
 int64_t jump_fixed(const ProjectionSpec& proj);
-float jump_float(const ProjectionSpec& proj);
 
-// 1 - dt / tau_syn: one Euler step of a synaptic current's decay.
-float synaptic_decay(const ProjectionSpec& proj, double dt);
+// 2^32 / tau_syn: turns a synapse's own weight J into its fixed-point jump (weight_jump_fixed).
+double weight_fixed_scale(const ProjectionSpec& proj);
+
+// A synaptic current of time constant tau_syn of population `post` over one step: its decay, 1 - dt /
+// tau_syn (Euler) or e^{-dt/tau_syn} where the population is integrated exactly, and its gain in the
+// total input: 1, or the exact propagator P_c of lif_exact (include/eisim/model/neuron.hpp).
+float synaptic_decay(const NetworkSpec& spec, int post, double tau_syn);
+float synaptic_gain(const NetworkSpec& spec, int post, double tau_syn);
+
+// A population's Poisson input per step: its mean count r dt and where its count stops (poisson_count).
+PoissonCount poisson_input_count(const PoissonInputSpec& input, double dt);
 
 // The constants of a plastic projection's rule.
 PlasticityConstants plasticity_constants(const NetworkSpec& spec, int projection);

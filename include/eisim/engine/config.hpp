@@ -26,6 +26,18 @@ struct MembraneParams {
   double V_th = 10.0;  // spike when V > V_th (not the leaky integrator)
   double V_re = -75.0;
   double V_lb = -std::numeric_limits<double>::infinity();  // lower bound on V; -inf: none
+  double t_ref = 0.0;  // absolute refractory period (ms): V is held at V_re this long after a spike
+  bool exact = false;  // LIF only ("integration": "exact"): propagators over the step instead of Euler
+};
+
+// An independent Poisson spike train into each neuron of a population (NEST's poisson_generator
+// connected to every neuron), with no synapses stored: each step a neuron draws how many spikes its
+// train brings (model/poisson.hpp, poisson_count), each adding weight / tau_syn to a synaptic current
+// of its own, the population's last channel.
+struct PoissonInputSpec {
+  double rate_hz = 0.0;
+  double weight = 0.0;   // J, mV·ms
+  double tau_syn = 0.0;  // ms
 };
 
 struct PopulationSpec {
@@ -35,11 +47,13 @@ struct PopulationSpec {
   MembraneParams membrane;
   CurrentSchedule external_current;  // I_ext (mV), added to the synaptic input
   double v0_low = -75.0, v0_high = -55.0;  // V(0) ~ U(v0_low, v0_high); equal bounds: a constant
+  double v0_sd = 0.0;  // > 0: V(0) ~ N(v0_low = v0_high, v0_sd) instead (cut at 5 sd)
   PoissonRate rate;                         // poisson only
+  std::optional<PoissonInputSpec> poisson_input;  // eif and lif
   bool spiking() const { return model != NeuronModel::leaky_integrator; }
 };
 
-enum class ConnectionRule { probability, fixed_indegree, all_to_all };
+enum class ConnectionRule { probability, fixed_indegree, all_to_all, fixed_total_number };
 
 // Inhibitory homeostatic plasticity (book Eq. 4.1/4.2): eligibility traces tau_y dy/dt = -y + S of
 // the pre- and postsynaptic neurons; a presynaptic spike changes each of its synapses by
@@ -57,11 +71,17 @@ struct ProjectionSpec {
   ConnectionRule rule = ConnectionRule::probability;
   double p = 0.0;           // probability rule
   int64_t indegree = 0;     // fixed_indegree rule
+  int64_t synapses = 0;     // fixed_total_number rule: drawn with replacement (multapses, autapses)
   double weight = 0.0;      // J, mV·ms: a presynaptic spike adds J / tau_syn to the current
+  double weight_sd = 0.0;   // > 0: each synapse's J drawn from a normal (model/synapse_draws.hpp)
   double tau_syn = 0.0;     // ms
+  double delay_ms = 0.0;    // 0: one step, the smallest (a spike of step n acts at step n + 1)
+  double delay_sd_ms = 0.0;  // > 0: each synapse's delay drawn from a normal
   std::optional<PlasticitySpec> plasticity;
-  // Expected number of inputs a postsynaptic neuron gets (N_pre p, K, or N_pre).
-  double mean_indegree(int64_t n_pre) const;
+  // Expected number of inputs a postsynaptic neuron gets (N_pre p, K, N_pre, or synapses / N_post).
+  double mean_indegree(int64_t n_pre, int64_t n_post) const;
+  bool draws_weights() const { return weight_sd > 0; }
+  bool draws_delays() const { return delay_sd_ms > 0; }
 };
 
 struct TraceSpec {

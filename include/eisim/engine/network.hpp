@@ -8,6 +8,7 @@
 
 #include "eisim/cluster/partition.hpp"
 #include "eisim/engine/config.hpp"
+#include "eisim/model/synapse_draws.hpp"
 
 namespace eisim {
 
@@ -17,6 +18,9 @@ struct Connectivity {
   // has a row. Autapses and (fixed in-degree) no multapses.
   std::vector<uint64_t> row_start;
   std::vector<uint32_t> targets;
+  // Per synapse, in the same order, only where the projection draws them (weight_sd, delay_sd):
+  std::vector<float> weight;          // J, mV·ms
+  std::vector<uint16_t> delay_steps;  // whole steps, >= 1
   uint64_t synapse_count() const { return targets.size(); }
 };
 
@@ -33,6 +37,22 @@ double erdos_renyi_p(const ProjectionSpec& proj);
 
 // Projection k's random stream: its connectivity is a function of (seed, this stream) alone.
 uint32_t connectivity_stream(size_t k);
+
+// The distributions a projection's per-synapse weights and delays (ms) are drawn from
+// (model/synapse_draws.hpp), and their streams.
+TruncatedNormal weight_distribution(const ProjectionSpec& proj);
+TruncatedNormal delay_distribution(const ProjectionSpec& proj, double dt);
+uint32_t weight_stream(size_t k);
+uint32_t split_stream(size_t k);  // the fixed-total-number rule's split of its synapses among blocks
+uint32_t delay_stream(size_t k);
+
+// A projection's delay in steps where it is constant (one step without a delay), and its longest.
+uint32_t constant_delay_steps(const ProjectionSpec& proj, double dt);
+uint32_t longest_delay_steps(const ProjectionSpec& proj, double dt);
+
+// Draws the per-synapse weights and delays of a built projection k whose targets start at
+// `first_target` of the postsynaptic population (a rank's slice), where it has them.
+void draw_synapse_attributes(const NetworkSpec& spec, size_t k, int64_t first_target, int threads, Connectivity& c);
 
 // Builds every projection, or only those with on_host[k] set (the others are left empty, for a
 // backend that builds them itself): the synapses onto `share`'s slices (a rank's share, and drawn

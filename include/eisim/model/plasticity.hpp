@@ -74,19 +74,4 @@ EISIM_HD float after_postsynaptic_spike(float J, float y_pre, const PlasticityCo
   return clip_weight(J - c.eta * y_pre, c);
 }
 
-// The fixed-point jump of a synapse with weight J (rounded to nearest, ties to even, on both sides).
-EISIM_HD int64_t plastic_jump_fixed(float J, const PlasticityConstants& c) {
-  const double scaled = static_cast<double>(J) * c.fixed_scale;
-#if defined(__CUDA_ARCH__)
-  return __double2ll_rn(scaled);
-#else
-  return static_cast<int64_t>(std::nearbyint(scaled));
-#endif
-}
-
-// The same jump for fast mode's float sums.
-EISIM_HD float plastic_jump_float(float J, const PlasticityConstants& c) {
-  return static_cast<float>(static_cast<double>(J) * (c.fixed_scale * (1.0 / kFixedPointOne)));
-}
-
 }  // namespace eisim

@@ -44,4 +44,27 @@ EISIM_HD void poisson_advance(PoissonNeuron& n, uint64_t seed, uint32_t stream, 
   }
 }
 
+// An independent Poisson train's spikes in one step (a population's poisson_input): a count with mean
+// lambda = r dt, by inversion of the distribution function, from one counter-based draw keyed by the
+// neuron and the step. exp_minus_lambda is e^{-lambda}, computed once on the host. The count stops at
+// max_count (poisson_count_limit: a tail mass below 10^-20), so the sums it feeds have a bound.
+struct PoissonCount {
+  double lambda;
+  double exp_minus_lambda;
+  uint32_t max_count;
+};
+
+EISIM_HD uint32_t poisson_count(const PoissonCount& p, uint64_t seed, uint32_t stream, uint32_t neuron, uint64_t step) {
+  const RandomWords r = random_words(seed, stream, neuron, step);
+  const double u = uniform_open(r.w[0], r.w[1]);
+  double term = p.exp_minus_lambda, below = term;  // P(k), P(count <= k)
+  uint32_t k = 0;
+  while (u > below && k < p.max_count) {
+    ++k;
+    term = term * p.lambda / static_cast<double>(k);
+    below += term;
+  }
+  return k;
+}
+
 }  // namespace eisim

@@ -12,7 +12,8 @@
 namespace eisim {
 
 // What a draw is for; combined with a population or projection index into the stream word.
-enum class RandomPurpose : uint32_t { connectivity = 1, initial_state = 2, poisson = 3 };
+enum class RandomPurpose : uint32_t { connectivity = 1, initial_state = 2, poisson = 3, synapse_weight = 4, synapse_delay = 5, poisson_input = 6,
+                                     synapse_split = 7 };
 
 EISIM_HD uint32_t random_stream(RandomPurpose purpose, uint32_t index) {
   return (static_cast<uint32_t>(purpose) << 24) | (index & 0xFFFFFFu);

@@ -22,6 +22,20 @@ inline int64_t fixed_point_jump(double weight, double tau_syn) { return std::llr
 // The same jump for fast mode's float sums.
 inline float float_jump(double weight, double tau_syn) { return static_cast<float>(weight / tau_syn); }
 
+// The jump of a synapse with its own weight J (a plastic or drawn one), fixed_scale = 2^32 / tau_syn:
+// in fixed point, rounded to nearest (ties to even, on both sides), and for fast mode's float sums.
+EISIM_HD int64_t weight_jump_fixed(float J, double fixed_scale) {
+  const double scaled = static_cast<double>(J) * fixed_scale;
+#if defined(__CUDA_ARCH__)
+  return __double2ll_rn(scaled);
+#else
+  return static_cast<int64_t>(std::nearbyint(scaled));
+#endif
+}
+EISIM_HD float weight_jump_float(float J, double fixed_scale) {
+  return static_cast<float>(static_cast<double>(J) * (fixed_scale * (1.0 / kFixedPointOne)));
+}
+
 // 1 - dt / tau: the decay of one Euler step of tau dx/dt = -x (a synaptic current, an eligibility trace).
 inline float euler_decay(double dt, double tau) { return static_cast<float>(1.0 - dt / tau); }
 
