@@ -14,6 +14,8 @@
 # ranks against the CPU (2 and 3 ranks sharing the GPU, identical files) and the scaling benchmarks
 # (bench/scaling.py: 1, 2 and 4 GPU ranks at N = 100,000; 1 and 8 CPU ranks at N = 50,000; construction
 # at N = 10^6, p = 0.001).
+# DEVICE_CHECK_MICROCIRCUIT=1 runs bench/microcircuit.py: 5 seeds x 10 s of the cortical microcircuit against
+# NEST's rates, fast and deterministic with and without spike files, and the construction time.
 # docs/architecture.md, "Benchmarks".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -168,6 +170,18 @@ if [ "${DEVICE_CHECK_RANKS:-0}" = 1 ] && command -v mpirun > /dev/null; then
     --json "$logs/scaling_construction.json" > "$logs/scaling_construction.txt" 2>&1 ||
     note "construction scaling: exit $?: $(tail -2 "$logs/scaling_construction.txt" | tr '\n' ' ')"
   grep -hE "PASS|FAIL" "$logs"/scaling_*.txt | tee -a "$status_file"
+fi
+
+echo "== the cortical microcircuit: rates against NEST's over 5 seeds, speed, construction (DEVICE_CHECK_MICROCIRCUIT=1)"
+if [ "${DEVICE_CHECK_MICROCIRCUIT:-0}" = 1 ]; then
+  timed 300 python3 bench/microcircuit.py --eisim "$eisim" --backend cuda --seeds 5 --T 10500 --speed \
+    --json "$out/microcircuit.json" --plot "$out/microcircuit.png" > "$logs/microcircuit.txt" 2>&1
+  note "microcircuit: exit $? (0: every rate within 10% of NEST's, every CV in [0.7, 1.1])"
+  tail -14 "$logs/microcircuit.txt" | tee -a "$status_file"
+  # Full scale, CPU against GPU in deterministic mode (the CPU takes minutes per simulated second).
+  timed 240 "$eisim" compare configs/microcircuit.json --set T=100 --set burn_in=0 --quiet \
+    > "$logs/microcircuit_compare.json" 2> "$logs/microcircuit_compare.err"
+  note "microcircuit, eisim compare for 100 ms at full scale: exit $? ($(grep -m1 -o '"identical[^,]*' "$logs/microcircuit_compare.json"))"
 fi
 
 echo "== summary"

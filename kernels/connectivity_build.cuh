@@ -6,6 +6,8 @@
 #pragma once
 
 #include "eisim/model/erdos_renyi.hpp"
+#include "eisim/model/fixed_total_number.hpp"
+#include "eisim/model/synapse_draws.hpp"
 
 namespace eisim::cuda {
 
@@ -28,6 +30,49 @@ static __global__ void fill_rows(ErdosRenyiRows rows, long long begin, long long
   uint32_t* out = targets + row_start[row];
   const uint32_t first = static_cast<uint32_t>(begin);
   erdos_renyi_row(rows, static_cast<uint32_t>(row), begin, end, [&](uint32_t target) { *out++ = target - first; });
+}
+
+// A projection's drawn weights and delays (synapse_draws.hpp), one thread per row, as the host draws them.
+static __global__ void draw_rows(SynapseDraws draws, long long first_target, int n_pre, const unsigned long long* row_start,
+                                 const uint32_t* targets, float* weight, uint16_t* delay_steps) {
+  const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (row >= n_pre) return;
+  draw_row(draws, static_cast<uint32_t>(row), targets, row_start[row], row_start[row + 1], first_target, weight,
+           delay_steps);
+}
+
+// A fixed-total-number projection's pairs of blocks [first_block, ...) (pair_start: where each block's
+// pairs begin among them, ascending; `pairs` in all), one thread per pair: the key pre << 32 | target
+// of a pair onto this rank's slice [begin, end), counted in its row; ~0 for the others, which sort last.
+static __global__ void draw_pairs(uint64_t seed, uint32_t stream, long long first_block, const unsigned long long* pair_start,
+                                  int blocks, unsigned long long pairs, int n_pre, long long n_post, long long begin,
+                                  long long end, unsigned long long* keys, unsigned long long* row_counts) {
+  const unsigned long long t = static_cast<unsigned long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= pairs) return;
+  int low = 0, high = blocks - 1;  // the last block whose pairs start at or before t
+  while (low < high) {
+    const int mid = (low + high + 1) / 2;
+    if (pair_start[mid] <= t) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  uint32_t pre;
+  int64_t post;
+  total_number_pair(seed, stream, first_block + low, t - pair_start[low], n_pre, n_post, pre, post);
+  if (post < begin || post >= end) {
+    keys[t] = ~0ull;
+    return;
+  }
+  keys[t] = static_cast<unsigned long long>(pre) << 32 | static_cast<unsigned long long>(post - begin);
+  atomicAdd(row_counts + pre, 1ull);
+}
+
+// Sorted keys (above) to targets: the low 32 bits, in row order and ascending within a row.
+static __global__ void targets_of_keys(const unsigned long long* keys, unsigned long long n, uint32_t* targets) {
+  const unsigned long long t = static_cast<unsigned long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t < n) targets[t] = static_cast<uint32_t>(keys[t]);
 }
 
 // The postsynaptic-major index of CSR rows, counted and (after a scan) filled with one block per

@@ -135,6 +135,8 @@ class CudaBackend final : public Backend {
   void make_delivery_groups();
   void make_postsynaptic_groups(int sms);
   ProjectionState build_on_device(size_t k);
+  ProjectionState build_erdos_renyi_on_device(size_t k);
+  ProjectionState build_total_number_on_device(size_t k);
   void index_columns(const ProjectionState& rows, int n_pre, int n_post, PlasticState& p);
 
   void enqueue_step(int s, int64_t count, const RecordSet& set);

@@ -16,7 +16,9 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
     const double n_pre = static_cast<double>(spec.populations[spec.projections[k].pre].size);
     const ProjectionSpec& proj = spec.projections[k];
     const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
-    bytes += (4.0 + drawn) * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
+    // While a fixed-total-number projection is built: its pairs' sort keys, twice.
+    const double building = proj.rule == ConnectionRule::fixed_total_number ? 16.0 : 0.0;
+    bytes += (4.0 + drawn + building) * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
     if (spec.projections[k].plasticity) {  // weights, postsynaptic-major index (synapse, pre), traces
       const double n_post = static_cast<double>(spec.populations[spec.projections[k].post].size);
       bytes += (4.0 + 8.0 + 4.0) * expected_synapses(spec, k) + 8.0 * (n_post + 1.0) + 8.0 * n_pre + 12.0 * n_post;

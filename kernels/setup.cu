@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_scan.cuh>
 
 #include "eisim/engine/backend_setup.hpp"
@@ -133,10 +134,11 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     plastic_of_projection_[k] = static_cast<int>(plastic_.size());
     const int n_pre = static_cast<int>(spec.populations[proj.pre].size);  // every rank keeps every presynaptic trace
     const int n_post = local_size(proj.post);
-    const std::vector<float>& drawn = net.projections[k].weight;  // weight_sd: built on the host
+    // The drawn weights (weight_sd) where the projection has them, to start from.
+    DeviceBuffer<float> drawn = std::move(projections_[k].weights);
     PlasticState p{static_cast<int>(k), plasticity_constants(spec, static_cast<int>(k)),
-                   DeviceBuffer<float>(drawn.empty() ? std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))
-                                                     : drawn),
+                   drawn.size() > 0 ? std::move(drawn)
+                                    : DeviceBuffer<float>(std::vector<float>(synapse_counts_[k], static_cast<float>(proj.weight))),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_pre), 0.0f)),
                    DeviceBuffer<float>(std::vector<float>(2 * static_cast<size_t>(n_post), 0.0f)),
                    DeviceBuffer<float>(static_cast<size_t>(n_post)),  // written before it is read
@@ -253,9 +255,76 @@ cuda::SpikeSink CudaBackend<Input>::sink(int population, const RecordSet& set) c
                          set.spike_counts.data() + population, set.spike_keys[population].size(), overflow_.data()};
 }
 
-// Count, scan, fill: the host builder's rows (include/eisim/model/erdos_renyi.hpp), made on the device.
+// The host builder's projection k, made on the device: its rows, then the weights and delays it draws.
 template <typename Input>
 typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t k) {
+  ProjectionState rows = spec_.projections[k].rule == ConnectionRule::fixed_total_number ? build_total_number_on_device(k)
+                                                                                        : build_erdos_renyi_on_device(k);
+  const SynapseDraws draws = synapse_draws(spec_, k);
+  const int n_pre = static_cast<int>(spec_.populations[spec_.projections[k].pre].size);
+  if (draws.weights) rows.weights = DeviceBuffer<float>(rows.targets.size());
+  if (draws.delays) rows.delays = DeviceBuffer<uint16_t>(rows.targets.size());
+  if (draws.weights || draws.delays) {
+    launch_kernel("draw_rows", blocks_for(n_pre), kThreads, nullptr, cuda::draw_rows, draws,
+                  static_cast<long long>(partition_.populations[spec_.projections[k].post].begin), n_pre,
+                  rows.row_start.data(), rows.targets.data(), rows.weights.data(), rows.delays.data());
+    cuda_check(cudaDeviceSynchronize(), "drawing weights and delays on the GPU");
+  }
+  return rows;
+}
+
+// Draw the pairs of the blocks that meet this rank's slice (keys pre << 32 | target, ~0 off the slice),
+// sort them (CUB), and read the rows off: the host's fixed-total-number rows, pair for pair.
+template <typename Input>
+typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_total_number_on_device(size_t k) {
+  const ProjectionSpec& proj = spec_.projections[k];
+  const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
+  const int64_t n_post = spec_.populations[proj.post].size;
+  const Slice post = partition_.populations[proj.post];
+  const std::vector<uint64_t> count = synapses_per_block(spec_, k);
+  const int64_t first_block = post.begin / kTotalNumberBlock;
+  const int64_t last_block = post.size() > 0 ? (post.end - 1) / kTotalNumberBlock + 1 : first_block;
+  std::vector<unsigned long long> pair_start;
+  unsigned long long pairs = 0;
+  for (int64_t b = first_block; b < last_block; ++b) {
+    pair_start.push_back(pairs);
+    pairs += count[b];
+  }
+  DeviceBuffer<unsigned long long> keys(std::max<unsigned long long>(pairs, 1)), alternate(std::max<unsigned long long>(pairs, 1));
+  DeviceBuffer<unsigned long long> row_counts(static_cast<size_t>(n_pre) + 1), longest(1);
+  row_counts.zero();  // the last entry stays 0, so the exclusive scan ends with the total
+  longest.zero();
+  if (pairs > 0) {
+    const DeviceBuffer<unsigned long long> starts(pair_start);
+    launch_kernel("draw_pairs", static_cast<int>((pairs + kThreads - 1) / kThreads), kThreads, nullptr, cuda::draw_pairs,
+                  spec_.simulation.seed, connectivity_stream(k), static_cast<long long>(first_block), starts.data(),
+                  static_cast<int>(pair_start.size()), pairs, n_pre, static_cast<long long>(n_post),
+                  static_cast<long long>(post.begin), static_cast<long long>(post.end), keys.data(), row_counts.data());
+    cub::DoubleBuffer<unsigned long long> buffers(keys.data(), alternate.data());
+    size_t scratch_bytes = 0;
+    cuda_check(cub::DeviceRadixSort::SortKeys(nullptr, scratch_bytes, buffers, pairs), "sort size");
+    DeviceBuffer<unsigned char> scratch(std::max<size_t>(scratch_bytes, 1));
+    cuda_check(cub::DeviceRadixSort::SortKeys(scratch.data(), scratch_bytes, buffers, pairs), "sort pairs");
+    cuda_check(cudaDeviceSynchronize(), "drawing pairs on the GPU");
+    if (buffers.Current() != keys.data()) std::swap(keys, alternate);
+  }
+  launch_kernel("longest_count", blocks_for(n_pre), kThreads, nullptr, cuda::longest_count, row_counts.data(), n_pre,
+                longest.data());
+  unsigned long long synapses = 0, longest_row = 0;
+  DeviceBuffer<unsigned long long> row_start = starts_from_counts(row_counts, static_cast<size_t>(n_pre), synapses);
+  cuda_check(cudaMemcpy(&longest_row, longest.data(), sizeof longest_row, cudaMemcpyDeviceToHost), "read longest row");
+  DeviceBuffer<uint32_t> targets(synapses);
+  if (synapses > 0) {
+    launch_kernel("targets_of_keys", static_cast<int>((synapses + kThreads - 1) / kThreads), kThreads, nullptr,
+                  cuda::targets_of_keys, keys.data(), synapses, targets.data());
+  }
+  cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
+  return ProjectionState{std::move(row_start), std::move(targets), longest_row, {}, {}};
+}
+
+// Count, scan, fill: the host builder's rows (include/eisim/model/erdos_renyi.hpp), made on the device.
+template <typename Input>
+typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_erdos_renyi_on_device(size_t k) {
   const ProjectionSpec& proj = spec_.projections[k];
   const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
   const ErdosRenyiRows rows = erdos_renyi_rows(spec_.simulation.seed, connectivity_stream(k), erdos_renyi_p(proj));
@@ -477,6 +546,8 @@ std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Networ
   template void CudaBackend<Input>::make_exchange_buffers();                                                 \
   template cuda::SpikeSink CudaBackend<Input>::sink(int, const RecordSet&) const;                            \
   template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t);                  \
+  template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_erdos_renyi_on_device(size_t);      \
+  template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_total_number_on_device(size_t);     \
   template void CudaBackend<Input>::index_columns(const ProjectionState&, int, int, PlasticState&);          \
   template void CudaBackend<Input>::make_population_groups(RecordSet&);                                      \
   template void CudaBackend<Input>::make_delivery_groups();                                                   \

@@ -353,6 +353,17 @@ TEST(ConfigErrors, NormalInitialPotentialWithNegativeSdOrUnknownKey) {
                       {"populations.E.V0", "unknown key 'std'"});
 }
 
+// The state is float: a voltage beyond 10^6 mV would become inf or swallow every step's change.
+TEST(ConfigErrors, VoltagesBeyondTheStatesRange) {
+  expect_config_error(modified([](Json& c) { population(c, "E")["V0"] = 1e300; }),
+                      {"populations.E.V0", "10^6", "1e+300"});
+  expect_config_error(modified([](Json& c) { population(c, "E")["V0"] = {{"mean", -60}, {"sd", 1e6}}; }),
+                      {"populations.E.V0", "single precision"});
+  expect_config_error(modified([](Json& c) { population(c, "I")["I_ext"] = -3e7; }),
+                      {"populations.I.I_ext", "-3e+07"});
+  expect_config_error(modified([](Json& c) { population(c, "E")["E_L"] = 2e6; }), {"populations.E.E_L", "2e+06"});
+}
+
 TEST(ConfigErrors, ResetNotBelowThreshold) {
   expect_config_error(modified([](Json& c) { population(c, "E")["V_re"] = 10; }), {"populations.E.V_re", "10"});
 }

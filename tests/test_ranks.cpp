@@ -125,6 +125,20 @@ TEST_F(Ranks, PlasticNetworkGivesTheSameWeightsOnOneToThreeGpuRanks) {
   expect_same_files_on_any_number_of_ranks(kPlastic, kPlasticSets, Engine::emulated_gpu);
 }
 
+// The cortical microcircuit scaled down: fixed total numbers drawn per block of the slice (on the host
+// for CPU ranks, on the GPU for GPU ranks), drawn weights and delays, Poisson inputs keyed by the
+// neuron, exact integration and refractoriness.
+constexpr const char* kMicrocircuit = "configs/microcircuit.json";
+constexpr const char* kMicrocircuitSets = "--set scale=0.02 --set T=150 --set burn_in=0";
+
+TEST_F(Ranks, MicrocircuitGivesTheSameSpikesOnOneToThreeCpuRanks) {
+  expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::cpu);
+}
+
+TEST_F(Ranks, MicrocircuitGivesTheSameSpikesOnOneToThreeGpuRanks) {
+  expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::emulated_gpu);
+}
+
 // The book's canonical network (Fig. 3.3) on 2 ranks is in the balanced state: rates within 10% of
 // -W^-1 W_x r_x = 50/9 and 125/9 Hz, irregular spiking.
 TEST_F(Ranks, CanonicalNetworkOnTwoRanksIsInTheBalancedState) {

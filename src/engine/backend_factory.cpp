@@ -68,8 +68,7 @@ double device_memory_estimate(BackendKind kind, const NetworkSpec& spec, const B
 std::vector<bool> projections_built_on_host(BackendKind kind, const NetworkSpec& spec) {
   std::vector<bool> on_host;
   for (const ProjectionSpec& proj : spec.projections) {
-    on_host.push_back(kind != BackendKind::cuda || proj.rule == ConnectionRule::fixed_indegree ||
-                      proj.rule == ConnectionRule::fixed_total_number || proj.draws_weights() || proj.draws_delays());
+    on_host.push_back(kind != BackendKind::cuda || proj.rule == ConnectionRule::fixed_indegree);
   }
   return on_host;
 }

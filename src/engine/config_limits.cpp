@@ -27,6 +27,24 @@ void check_time_constant(const std::string& field, double tau, double dt) {
   }
 }
 
+// The membrane state is float: voltages and currents (mV) beyond kMaxMillivolts would become inf or lose
+// every digit a step adds, so that the run would be meaningless; none is near them in any model.
+void check_voltages(const PopulationSpec& pop, const std::string& field) {
+  const MembraneParams& m = pop.membrane;
+  const auto check = [&](const std::string& key, double mv) {
+    if (!(std::fabs(mv) <= kMaxMillivolts)) {
+      throw ConfigError(field + "." + key + ": at most 10^6 mV in magnitude (the state is single precision), got " +
+                        fmt(mv));
+    }
+  };
+  check("E_L", m.E_L);
+  if (pop.model == NeuronModel::eif) check("V_T", m.V_T), check("D", m.D);
+  if (pop.spiking()) check("V_th", m.V_th), check("V_re", m.V_re);
+  if (pop.spiking() && std::isfinite(m.V_lb)) check("V_lb", m.V_lb);
+  check("V0", pop.v0_low), check("V0", pop.v0_high), check("V0", pop.v0_low + kNormalCutoffSd * pop.v0_sd);
+  for (double value : pop.external_current.value) check("I_ext", value);
+}
+
 // A Poisson input's count per step stays short to draw (inversion takes about r dt steps), and its jumps
 // within the fixed-point sums.
 void check_poisson_input(const PoissonInputSpec& input, const std::string& field, double dt) {
@@ -110,6 +128,7 @@ void check_limits(const NetworkSpec& spec) {
                           fmt(sim.dt_ms) + " ms");
       }
     } else {
+      check_voltages(pop, field);
       check_time_constant(field + ".tau_m", pop.membrane.tau_m, sim.dt_ms);
       if (pop.poisson_input) check_poisson_input(*pop.poisson_input, field + ".poisson_input", sim.dt_ms);
       if (!(pop.membrane.t_ref / sim.dt_ms < static_cast<double>(kMaxRefractorySteps))) {

@@ -14,6 +14,7 @@ constexpr int64_t kMaxRateWindows = 1000000;
 constexpr int64_t kMaxDelaySteps = 4096;       // per projection: the delay rings hold this many steps of input
 constexpr int64_t kMaxRefractorySteps = 1 << 20;
 constexpr double kMaxPoissonInputPerStep = 1000.0;  // a population's poisson_input: mean spikes per step
+constexpr double kMaxMillivolts = 1e6;  // membrane voltages and currents in a config (the state is float)
 
 // Throws ConfigError naming the field, the value and the limit.
 void check_limits(const NetworkSpec& spec);

@@ -15,6 +15,7 @@
 
 #include "eisim/model/binomial.hpp"
 #include "eisim/model/erdos_renyi.hpp"
+#include "eisim/model/fixed_total_number.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/model/random.hpp"
 
@@ -128,32 +129,14 @@ Connectivity build_fixed_indegree(const ProjectionSpec& proj, int64_t n_pre, Sli
   return c;
 }
 
-// Postsynaptic blocks of the fixed-total-number rule: a rank draws the blocks that meet its slice.
-constexpr int64_t kTotalNumberBlock = 1024;
-
-// The multinomial split of `total` synapses among the postsynaptic blocks (each synapse's target
-// uniform over the population): block b takes Binomial(left, size_b / neurons left), keyed by b. Every
-// rank draws the whole split, a few draws per block.
-std::vector<uint64_t> synapses_per_block(uint64_t total, int64_t n_post, uint64_t seed, uint32_t stream) {
-  const int64_t blocks = (n_post + kTotalNumberBlock - 1) / kTotalNumberBlock;
-  std::vector<uint64_t> count(static_cast<size_t>(blocks));
-  uint64_t left = total;
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t first = b * kTotalNumberBlock, size = std::min(kTotalNumberBlock, n_post - first);
-    CounterUniforms u(seed, stream, static_cast<uint32_t>(b));
-    count[b] = b + 1 == blocks ? left
-                               : binomial_variate(left, static_cast<double>(size) / static_cast<double>(n_post - first), u);
-    left -= count[b];
-  }
-  return count;
-}
-
 // `synapses` (pre, post) pairs drawn uniformly with replacement: block b's count of them (above) draws
 // its pairs keyed by (b, m); a rank keeps those onto its slice, then lays them out by row, ascending.
-Connectivity build_fixed_total_number(const ProjectionSpec& proj, int64_t n_pre, int64_t n_post, Slice post,
-                                      uint64_t seed, uint32_t stream, uint32_t split_stream, int threads) {
-  const std::vector<uint64_t> count =
-      synapses_per_block(static_cast<uint64_t>(proj.synapses), n_post, seed, split_stream);
+Connectivity build_fixed_total_number(const NetworkSpec& spec, size_t k, Slice post, int threads) {
+  const ProjectionSpec& proj = spec.projections[k];
+  const int64_t n_pre = spec.populations[proj.pre].size, n_post = spec.populations[proj.post].size;
+  const uint64_t seed = spec.simulation.seed;
+  const uint32_t stream = connectivity_stream(k);
+  const std::vector<uint64_t> count = synapses_per_block(spec, k);
   const int64_t first_block = post.begin / kTotalNumberBlock;
   const int64_t last_block = post.size() > 0 ? (post.end - 1) / kTotalNumberBlock + 1 : first_block;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> pairs(static_cast<size_t>(last_block - first_block));
@@ -161,14 +144,12 @@ Connectivity build_fixed_total_number(const ProjectionSpec& proj, int64_t n_pre,
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (int64_t b = first_block; b < last_block; ++b) {
     failure.run([&] {
-      const int64_t first = b * kTotalNumberBlock, size = std::min(kTotalNumberBlock, n_post - first);
       std::vector<std::pair<uint32_t, uint32_t>>& mine = pairs[b - first_block];
       for (uint64_t m = 0; m < count[b]; ++m) {
-        const RandomWords r = random_words(seed, stream, static_cast<uint32_t>(b), m);
-        const int64_t j = first + static_cast<int64_t>(uniform_below(r.w[2], r.w[3], static_cast<uint64_t>(size)));
-        if (j < post.begin || j >= post.end) continue;
-        mine.emplace_back(static_cast<uint32_t>(uniform_below(r.w[0], r.w[1], static_cast<uint64_t>(n_pre))),
-                          static_cast<uint32_t>(j - post.begin));
+        uint32_t pre;
+        int64_t j;
+        total_number_pair(seed, stream, b, m, n_pre, n_post, pre, j);
+        if (j >= post.begin && j < post.end) mine.emplace_back(pre, static_cast<uint32_t>(j - post.begin));
       }
     });
   }
@@ -207,6 +188,22 @@ double expected_synapses(const NetworkSpec& spec, size_t k) {
 double erdos_renyi_p(const ProjectionSpec& proj) { return proj.rule == ConnectionRule::all_to_all ? 1.0 : proj.p; }
 
 uint32_t connectivity_stream(size_t k) { return random_stream(RandomPurpose::connectivity, static_cast<uint32_t>(k)); }
+std::vector<uint64_t> synapses_per_block(const NetworkSpec& spec, size_t k) {
+  const ProjectionSpec& proj = spec.projections[k];
+  const int64_t n_post = spec.populations[proj.post].size;
+  const int64_t blocks = (n_post + kTotalNumberBlock - 1) / kTotalNumberBlock;
+  std::vector<uint64_t> count(static_cast<size_t>(blocks));
+  uint64_t left = static_cast<uint64_t>(proj.synapses);
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t first = b * kTotalNumberBlock, size = std::min(kTotalNumberBlock, n_post - first);
+    CounterUniforms u(spec.simulation.seed, split_stream(k), static_cast<uint32_t>(b));
+    count[b] = b + 1 == blocks ? left
+                               : binomial_variate(left, static_cast<double>(size) / static_cast<double>(n_post - first), u);
+    left -= count[b];
+  }
+  return count;
+}
+
 uint32_t split_stream(size_t k) { return random_stream(RandomPurpose::synapse_split, static_cast<uint32_t>(k)); }
 uint32_t weight_stream(size_t k) { return random_stream(RandomPurpose::synapse_weight, static_cast<uint32_t>(k)); }
 uint32_t delay_stream(size_t k) { return random_stream(RandomPurpose::synapse_delay, static_cast<uint32_t>(k)); }
@@ -229,30 +226,23 @@ uint32_t longest_delay_steps(const ProjectionSpec& proj, double dt) {
   return proj.draws_delays() ? delay_in_steps(delay_distribution(proj, dt).high, dt) : constant_delay_steps(proj, dt);
 }
 
-void draw_synapse_attributes(const NetworkSpec& spec, size_t k, int64_t first_target, int threads, Connectivity& c) {
+SynapseDraws synapse_draws(const NetworkSpec& spec, size_t k) {
   const ProjectionSpec& proj = spec.projections[k];
-  if (!proj.draws_weights() && !proj.draws_delays()) return;
-  const uint64_t seed = spec.simulation.seed;
   const double dt = spec.simulation.dt_ms;
-  const TruncatedNormal weights = weight_distribution(proj), delays = delay_distribution(proj, dt);
-  if (proj.draws_weights()) c.weight.resize(c.synapse_count());
-  if (proj.draws_delays()) c.delay_steps.resize(c.synapse_count());
+  return SynapseDraws{spec.simulation.seed,   weight_stream(k),      delay_stream(k), weight_distribution(proj),
+                      delay_distribution(proj, dt), dt, proj.draws_weights(), proj.draws_delays()};
+}
+
+void draw_synapse_attributes(const NetworkSpec& spec, size_t k, int64_t first_target, int threads, Connectivity& c) {
+  const SynapseDraws draws = synapse_draws(spec, k);
+  if (!draws.weights && !draws.delays) return;
+  if (draws.weights) c.weight.resize(c.synapse_count());
+  if (draws.delays) c.delay_steps.resize(c.synapse_count());
   const int64_t rows = static_cast<int64_t>(c.row_start.size()) - 1;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
   for (int64_t row = 0; row < rows; ++row) {
-    uint32_t occurrence = 0;
-    for (uint64_t s = c.row_start[row]; s < c.row_start[row + 1]; ++s) {
-      occurrence = s > c.row_start[row] && c.targets[s] == c.targets[s - 1] ? occurrence + 1 : 0;
-      const SynapseKey key{static_cast<uint32_t>(row), static_cast<uint32_t>(first_target + c.targets[s]), occurrence};
-      const uint64_t index = synapse_draw_index(key);
-      if (proj.draws_weights()) {
-        c.weight[s] = static_cast<float>(draw_truncated_normal(weights, seed, weight_stream(k), key.row, index));
-      }
-      if (proj.draws_delays()) {
-        c.delay_steps[s] =
-            static_cast<uint16_t>(delay_in_steps(draw_truncated_normal(delays, seed, delay_stream(k), key.row, index), dt));
-      }
-    }
+    draw_row(draws, static_cast<uint32_t>(row), c.targets.data(), c.row_start[row], c.row_start[row + 1], first_target,
+             c.weight.data(), c.delay_steps.data());
   }
 }
 
@@ -278,8 +268,7 @@ Network build_network(const NetworkSpec& spec, int threads, const std::vector<bo
         net.projections.push_back(build_fixed_indegree(proj, n_pre, post, spec.simulation.seed, stream, threads));
         break;
       case ConnectionRule::fixed_total_number:
-        net.projections.push_back(build_fixed_total_number(proj, n_pre, n_post, post, spec.simulation.seed, stream,
-                                                           split_stream(k), threads));
+        net.projections.push_back(build_fixed_total_number(spec, k, post, threads));
         break;
     }
     draw_synapse_attributes(spec, k, post.begin, threads, net.projections.back());

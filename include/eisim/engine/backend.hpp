@@ -132,7 +132,7 @@ int channel_count(const NetworkSpec& spec, int post);
 std::vector<double> channel_time_constants(const NetworkSpec& spec, int post);
 
 // Which projections the run loop builds on the host for backend `kind`: all for the CPU; for CUDA
-// those the GPU cannot build itself (fixed in-degree and total-number rules, drawn weights or delays).
+// those the GPU cannot build itself (fixed in-degree rules).
 std::vector<bool> projections_built_on_host(BackendKind kind, const NetworkSpec& spec);
 
 // For each projection, its channel: its position among the projections onto its population.

@@ -44,11 +44,19 @@ TruncatedNormal weight_distribution(const ProjectionSpec& proj);
 TruncatedNormal delay_distribution(const ProjectionSpec& proj, double dt);
 uint32_t weight_stream(size_t k);
 uint32_t split_stream(size_t k);  // the fixed-total-number rule's split of its synapses among blocks
+
+// A fixed-total-number projection k's synapses per block of kTotalNumberBlock postsynaptic neurons
+// (model/fixed_total_number.hpp): the multinomial split, block b taking Binomial(left, size_b / neurons
+// left), keyed by b. Every rank draws the whole split, a few draws per block.
+std::vector<uint64_t> synapses_per_block(const NetworkSpec& spec, size_t k);
 uint32_t delay_stream(size_t k);
 
 // A projection's delay in steps where it is constant (one step without a delay), and its longest.
 uint32_t constant_delay_steps(const ProjectionSpec& proj, double dt);
 uint32_t longest_delay_steps(const ProjectionSpec& proj, double dt);
+
+// What projection k draws per synapse (model/synapse_draws.hpp).
+SynapseDraws synapse_draws(const NetworkSpec& spec, size_t k);
 
 // Draws the per-synapse weights and delays of a built projection k whose targets start at
 // `first_target` of the postsynaptic population (a rank's slice), where it has them.

@@ -32,4 +32,30 @@ EISIM_HD uint32_t delay_in_steps(double delay_ms, double dt) {
   return static_cast<uint32_t>(floor(delay_ms / dt + 0.5));
 }
 
+// What a projection draws per synapse (a weight, a delay, or both), and from where.
+struct SynapseDraws {
+  uint64_t seed;
+  uint32_t weight_stream, delay_stream;
+  TruncatedNormal weight, delay;  // the delay in ms
+  double dt;
+  bool weights, delays;
+};
+
+// The draws of row `row`, whose targets[begin, end) are ascending and counted from first_target (a rank's
+// slice), into weight[] and delay_steps[] (each where drawn).
+EISIM_HD void draw_row(const SynapseDraws& d, uint32_t row, const uint32_t* targets, uint64_t begin, uint64_t end,
+                       int64_t first_target, float* weight, uint16_t* delay_steps) {
+  uint32_t occurrence = 0;
+  for (uint64_t s = begin; s < end; ++s) {
+    occurrence = s > begin && targets[s] == targets[s - 1] ? occurrence + 1 : 0;
+    const SynapseKey key{row, static_cast<uint32_t>(first_target + targets[s]), occurrence};
+    const uint64_t index = synapse_draw_index(key);
+    if (d.weights) weight[s] = static_cast<float>(draw_truncated_normal(d.weight, d.seed, d.weight_stream, row, index));
+    if (d.delays) {
+      delay_steps[s] = static_cast<uint16_t>(
+          delay_in_steps(draw_truncated_normal(d.delay, d.seed, d.delay_stream, row, index), d.dt));
+    }
+  }
+}
+
 }  // namespace eisim
