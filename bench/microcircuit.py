@@ -26,7 +26,10 @@ CV_RANGE = (0.7, 1.1)
 
 
 def run(eisim, config, out, args, seed, extra=()):
-    command = [eisim, "run", config, "--backend", args.backend, "--mode", args.mode, "--seed", str(seed),
+    launcher = []
+    if args.ranks > 1:  # CPU or GPU ranks (MPI), as bench/scaling.py launches them
+        launcher = ["mpirun", "--oversubscribe", "-np", str(args.ranks)] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    command = [*launcher, eisim, "run", config, "--backend", args.backend, "--mode", args.mode, "--seed", str(seed),
                "--set", f"T={args.T}", "--set", f"scale={args.scale}", "--out", out, "--quiet", "--overwrite",
                *extra]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -89,6 +92,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--T", type=float, default=10500.0, help="ms, the 500 ms burn-in included")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--ranks", type=int, default=1, help="MPI ranks (mpirun)")
     parser.add_argument("--tolerance", type=float, default=0.10, help="relative, of the mean rate over seeds")
     parser.add_argument("--speed", action="store_true", help="also time fast and deterministic, with and without spike files")
     parser.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "eisim_microcircuit"))
@@ -102,7 +106,8 @@ def main():
         rates = " ".join(f"{p} {summaries[-1]['populations'][p]['rate_hz']:.2f}" for p in POPULATIONS)
         print(f"seed {seed}: {rates} Hz ({summaries[-1]['wall_s']:.1f} s)", flush=True)
 
-    report = {"backend": args.backend, "mode": args.mode, "device": summaries[0]["device"], "scale": args.scale,
+    report = {"backend": args.backend, "mode": args.mode, "device": summaries[0]["device"], "ranks": args.ranks,
+              "scale": args.scale,
               "seeds": args.seeds, "T_ms": args.T, "burn_in_ms": summaries[0]["burn_in_ms"],
               "synapses": summaries[0]["synapses"], "populations": {}, "passed": True}
     for pop in POPULATIONS:

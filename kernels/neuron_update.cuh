@@ -27,8 +27,8 @@ __device__ __forceinline__ void append_spike(const SpikeSink& sink, int parity, 
   }  // the host sees record_count > record_capacity and stops the run
 }
 
-// Returns whether the neuron spiked. kGeneral: the population has a refractory period or is integrated
-// exactly (a kernel of its own, so that the book's models keep their registers).
+// Returns whether the neuron spiked. kGeneral: the population has a refractory period, exact
+// integration or a Poisson input (a kernel of its own, so that the book's models keep their registers).
 template <bool kGeneral, typename Input>
 __device__ __forceinline__ bool update_membrane(const MembraneView<Input>& p, const SpikeSink& sink, int j, int n,
                                                 long long step, int s) {

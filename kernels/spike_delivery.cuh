@@ -30,8 +30,8 @@ __device__ __forceinline__ float weight_jump(float J, double fixed_scale, float)
 // projections and dealt to the blocks (grid-stride); a chunk's targets go to the block's threads.
 // Block 0 also empties the other parity's lists for the next step. Eight blocks per SM keep the
 // most atomics in flight (ptxas: no spills under the bound).
-// Projections with drawn weights or delays (kDrawn) have a kernel of their own, so that the others'
-// keep its few registers.
+// Projections with drawn weights or delays (kDrawn) have a kernel of their own, so that the others keep
+// their few registers.
 template <typename Input, bool kDrawn>
 static __global__ void __launch_bounds__(kDeliveryThreads, 8)
     deliver_spikes(const __grid_constant__ DeliveryGroup<Input> group, unsigned int* counts, int populations,

@@ -159,7 +159,7 @@ Connectivity build_fixed_total_number(const NetworkSpec& spec, size_t k, Slice p
   for (const auto& block : pairs) {
     for (const auto& [pre, target] : block) ++c.row_start[pre + 1];
   }
-  for (int64_t k = 0; k < n_pre; ++k) c.row_start[k + 1] += c.row_start[k];
+  for (int64_t row = 0; row < n_pre; ++row) c.row_start[row + 1] += c.row_start[row];
   c.targets.resize(c.row_start[n_pre]);
   std::vector<uint64_t> fill(c.row_start.begin(), c.row_start.end() - 1);
   for (auto& block : pairs) {
@@ -167,7 +167,9 @@ Connectivity build_fixed_total_number(const NetworkSpec& spec, size_t k, Slice p
     std::vector<std::pair<uint32_t, uint32_t>>().swap(block);
   }
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(threads)
-  for (int64_t k = 0; k < n_pre; ++k) std::sort(c.targets.begin() + c.row_start[k], c.targets.begin() + c.row_start[k + 1]);
+  for (int64_t row = 0; row < n_pre; ++row) {
+    std::sort(c.targets.begin() + c.row_start[row], c.targets.begin() + c.row_start[row + 1]);
+  }
   return c;
 }
 

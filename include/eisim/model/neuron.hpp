@@ -24,7 +24,7 @@ struct MembraneConstants {
   int32_t ref_steps;  // steps V is held at V_re after a spike (0: no refractory period)
   bool exact;           // a LIF integrated exactly over the step (lif_exact), not by forward Euler
   float propagator;     // exact: e^{-dt/tau_m}
-  float external_gain;  // exact: 1 - e^{-dt/tau_m}, what a constant input adds over a step per mV
+  float external_gain;  // exact: 1 - e^{-dt/tau_m}, what a constant input adds over a step per mV; Euler: 1
 };
 
 // tau_m dV/dt = -(V - E_L) + D exp((V - V_T) / D) + I   (book Eq. 1.5)
@@ -40,8 +40,9 @@ EISIM_HD float leaky_euler(float V, float I, const MembraneConstants& c) {
 // tau_m dV/dt = -(V - E_L) + I_ext + sum_c I_c, each synaptic current decaying as I_c e^{-t/tau_c} over
 // the step, integrated exactly (NEST's iaf_psc_exp does the same with its propagators):
 // V <- E_L + (V - E_L) e^{-dt/tau_m} + drive, drive = (1 - e^{-dt/tau_m}) I_ext + sum_c P_c I_c(t_n),
-// P_c = tau_c / (tau_c - tau_m) (e^{-dt/tau_c} - e^{-dt/tau_m}) (exact_current_gain). The caller sums the
-// drive as it sums the Euler step's total input, with these gains; the currents then decay by e^{-dt/tau_c}.
+// P_c = tau_c / (tau_c - tau_m) (e^{-dt/tau_c} - e^{-dt/tau_m}) (synaptic_gain, backend_setup.hpp). The
+// caller sums the drive as it sums the Euler step's total input, with these gains; the currents then decay
+// by e^{-dt/tau_c}.
 EISIM_HD float lif_exact(float V, float drive, const MembraneConstants& c) {
   return c.E_L + (V - c.E_L) * c.propagator + drive;
 }
@@ -75,8 +76,8 @@ EISIM_HD float any_integrate_and_fire_step(NeuronModel model, float V, float I, 
 
 // An absolute refractory period, as NEST's iaf_psc_exp has: for ref_steps steps after a spike V stays
 // at V_re (the synaptic currents go on), counted down in `refractory`. Applied to the step the neuron
-// would take, V -> stepped (integrate_and_fire_step): a refractory neuron keeps V and neither spikes nor
-// meets the bound. The callers apply it only where ref_steps > 0, so the others' loops stay as they were.
+// would take, V -> stepped (any_integrate_and_fire_step): a refractory neuron keeps V and neither spikes
+// nor meets the bound. The callers apply it only where ref_steps > 0, so the others' loops stay as they were.
 EISIM_HD float refractory_hold(float V, float stepped, const MembraneConstants& c, int32_t& refractory, bool& bounded,
                                bool& spiked) {
   const bool held = refractory > 0;
