@@ -23,6 +23,7 @@
 #include "eisim/cluster/communicator.hpp"
 #include "eisim/cluster/partition.hpp"
 #include "eisim/cluster/rank_recording.hpp"
+#include "eisim/cluster/spike_exchange.hpp"
 #include "eisim/engine/backend.hpp"
 #include "kernels/cuda_device.hpp"
 #include "kernels/device_buffer.hpp"
@@ -119,7 +120,7 @@ class CudaBackend final : public Backend {
     std::vector<DeviceBuffer<__int128>> weight_sums;   // per WeightRecordingSpec: per-thread partial sums
     std::vector<DeviceBuffer<float>> weight_samples;   // per WeightRecordingSpec
     std::vector<cuda::PopulationGroup<Input>> population_groups;  // kernel parameters of update_neurons
-    cudaGraphExec_t graph = nullptr;  // none on several ranks: the host exchanges spikes every step
+    cudaGraphExec_t graph = nullptr;  // none on several ranks: the host exchanges spikes
     cudaEvent_t done = nullptr;
     int64_t first_step = 0, count = 0;
     std::vector<SpikeRecord> exchanged;  // several ranks, on rank 0: the block's spikes of every rank
@@ -142,8 +143,10 @@ class CudaBackend final : public Backend {
   void enqueue_step(int s, int64_t count, const RecordSet& set);
   void enqueue_update(int s, const RecordSet& set);
   void enqueue_delivery(int s, int64_t count, const RecordSet& set);
-  void exchange_step(int s, RecordSet& set);
-  bool exchanging() const { return ranks_.size() > 1; }  // spikes cross ranks every step
+  StepSpikes read_step_spikes(int s, const RecordSet& set);
+  void clear_step_counts(int s, const RecordSet& set);
+  void deliver_exchanged(int first, const std::vector<StepSpikes>& waiting, int64_t count, RecordSet& set);
+  bool exchanging() const { return ranks_.size() > 1; }  // spikes cross ranks
   int local_size(size_t population) const { return static_cast<int>(partition_.populations[population].size()); }
   cudaGraphExec_t capture(int64_t steps, const RecordSet& set);
   void upload_block_inputs(int64_t first_step, int64_t count, const RecordSet& set);
@@ -175,10 +178,14 @@ class CudaBackend final : public Backend {
   std::vector<DeviceBuffer<uint32_t>> all_spikes_;  // per population: 2 * step_capacity, by step parity
   DeviceBuffer<unsigned int> all_counts_;           // [2 a + parity]
   // Their way through the host: this rank's counts [2 a + parity] and lists, every rank's counts and
-  // lists; a population's list at list_offset_[a], list_capacity_[a] long (step_capacity). Reused each
-  // step: the next exchange begins by waiting for the GPU, so no copy is still reading them.
+  // lists; a population's list at list_offset_[a], list_capacity_[a] long (step_capacity), of
+  // list_total_ in all. This rank's are reused each step: reading one waits for the GPU. Every rank's
+  // are two sets, by step parity, each refilled once uploaded_[parity] says its copies are done.
   PinnedBuffer<unsigned int> host_counts_, host_all_counts_;
   PinnedBuffer<uint32_t> host_mine_, host_all_;
+  std::array<cudaEvent_t, 2> uploaded_{};
+  int64_t exchange_steps_ = 1;  // steps between exchanges (exchange_interval)
+  size_t list_total_ = 0;
   std::vector<size_t> list_offset_;
   std::vector<unsigned int> list_capacity_;
   DeviceBuffer<unsigned int> overflow_;

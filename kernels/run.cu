@@ -29,7 +29,7 @@ std::vector<int32_t> sample_of_each_step(int64_t first_step, int64_t count, int6
 }  // namespace
 
 // Step s of a block of `count` steps: the neurons, then (on several ranks after the spikes were
-// shared, exchange_step) the weight recording and delivery.
+// shared, deliver_exchanged) the weight recording and delivery.
 template <typename Input>
 void CudaBackend<Input>::enqueue_step(int s, int64_t count, const RecordSet& set) {
   enqueue_update(s, set);
@@ -91,13 +91,11 @@ void CudaBackend<Input>::enqueue_delivery(int s, int64_t count, const RecordSet&
   }
 }
 
-// Several ranks: this rank's spikes of step s go to every rank, and every rank's come back to the
-// GPU's all-spike lists, through pinned buffers and in stream order; rank 0 keeps them for the record.
-// Then the presynaptic traces of every neuron are brought to step s, as update_neurons does on one rank.
+// Several ranks: this rank's spikes of step s, read back through pinned buffers once the GPU has
+// computed them, sorted as one process finds them.
 template <typename Input>
-void CudaBackend<Input>::exchange_step(int s, RecordSet& set) {
-  const int64_t step = set.first_step + s;
-  const int parity = static_cast<int>(step & 1);
+StepSpikes CudaBackend<Input>::read_step_spikes(int s, const RecordSet& set) {
+  const int parity = static_cast<int>((set.first_step + s) & 1);
   const size_t n_pops = spec_.populations.size();
   cuda_check(cudaMemcpyAsync(host_counts_.data(), step_counts_.data(), step_counts_.bytes(), cudaMemcpyDeviceToHost,
                              stream_),
@@ -113,40 +111,73 @@ void CudaBackend<Input>::exchange_step(int s, RecordSet& set) {
                "read the step's spikes");
   }
   cuda_check(cudaStreamSynchronize(stream_), "reading the step's spikes");
-  std::vector<std::vector<uint32_t>> mine(n_pops);
+  StepSpikes mine(n_pops);
   for (size_t a = 0; a < n_pops; ++a) {
     mine[a].assign(host_mine_.data() + list_offset_[a], host_mine_.data() + list_offset_[a] + count[a]);
     std::sort(mine[a].begin(), mine[a].end());  // the atomics' order: sorted as one process finds them
   }
-  const std::vector<std::vector<uint32_t>> all = exchange_spikes(ranks_, partition_, mine);
-  for (size_t a = 0; a < n_pops; ++a) {
-    if (all[a].size() > list_capacity_[a]) {
-      throw InternalError("cuda backend: a step brought more spikes than step_capacity");
-    }
-    std::copy(all[a].begin(), all[a].end(), host_all_.data() + list_offset_[a]);
-    host_all_counts_[2 * a + parity] = static_cast<unsigned int>(all[a].size());
-    cuda_check(cudaMemcpyAsync(all_spikes_[a].data() + static_cast<size_t>(parity) * list_capacity_[a],
-                               host_all_.data() + list_offset_[a], all[a].size() * sizeof(uint32_t),
-                               cudaMemcpyHostToDevice, stream_),
-               "upload every rank's spikes");
-    cuda_check(cudaMemcpyAsync(all_counts_.data() + 2 * a + parity, host_all_counts_.data() + 2 * a + parity,
-                               sizeof(unsigned int), cudaMemcpyHostToDevice, stream_),
-               "upload every rank's spike count");
-    if (ranks_.rank() == 0) {
-      set.exchanged[a].step.insert(set.exchanged[a].step.end(), all[a].size(), step);
-      set.exchanged[a].neuron.insert(set.exchanged[a].neuron.end(), all[a].begin(), all[a].end());
-    }
+  return mine;
+}
+
+// Before step s's update when earlier steps wait for the exchange: their deliveries, which empty the
+// next step's counts, have not run yet.
+template <typename Input>
+void CudaBackend<Input>::clear_step_counts(int s, const RecordSet& set) {
+  const int parity = static_cast<int>((set.first_step + s) & 1);
+  for (size_t a = 0; a < spec_.populations.size(); ++a) {
+    cuda_check(cudaMemsetAsync(step_counts_.data() + 2 * a + parity, 0, sizeof(unsigned int), stream_),
+               "clear the step's spike counts");
   }
-  for (const PlasticState& p : plastic_) {
-    const cuda::PresynapticTraceView view = presynaptic_trace_view(p);
-    const unsigned int blocks = static_cast<unsigned int>((int64_t{view.n} + kThreads - 1) / kThreads);
-    launch_kernel("decay_presynaptic_traces", blocks, kThreads, stream_, cuda::decay_presynaptic_traces, view, clock(),
-                  s);
-    const size_t spikes = all[spec_.projections[p.projection].pre].size();
-    if (spikes > 0) {
-      launch_kernel("add_presynaptic_spikes", static_cast<unsigned int>((spikes + kThreads - 1) / kThreads), kThreads,
-                    stream_, cuda::add_presynaptic_spikes, view, clock(), s);
+}
+
+// Several ranks: the waiting steps' spikes (from step `first` on) go to every rank, and every rank's
+// come back to the GPU's all-spike lists, in stream order through pinned buffers of the step's parity.
+// Rank 0 keeps them for the record. Then, step by step, the presynaptic traces of every neuron are
+// brought to the step, as update_neurons does on one rank, and the spikes are delivered.
+template <typename Input>
+void CudaBackend<Input>::deliver_exchanged(int first, const std::vector<StepSpikes>& waiting, int64_t count,
+                                           RecordSet& set) {
+  const std::vector<StepSpikes> all = exchange_spikes(ranks_, partition_, waiting);
+  const size_t n_pops = spec_.populations.size();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const int s = first + static_cast<int>(i);
+    const int64_t step = set.first_step + s;
+    const int parity = static_cast<int>(step & 1);
+    // The copies out of this parity's buffers, two steps ago, are done before the buffers are refilled.
+    cuda_check(cudaEventSynchronize(uploaded_[parity]), "uploading every rank's spikes");
+    uint32_t* const staged = host_all_.data() + static_cast<size_t>(parity) * list_total_;
+    for (size_t a = 0; a < n_pops; ++a) {
+      const std::vector<uint32_t>& spikes = all[i][a];
+      if (spikes.size() > list_capacity_[a]) {
+        throw InternalError("cuda backend: a step brought more spikes than step_capacity");
+      }
+      std::copy(spikes.begin(), spikes.end(), staged + list_offset_[a]);
+      host_all_counts_[2 * a + parity] = static_cast<unsigned int>(spikes.size());
+      cuda_check(cudaMemcpyAsync(all_spikes_[a].data() + static_cast<size_t>(parity) * list_capacity_[a],
+                                 staged + list_offset_[a], spikes.size() * sizeof(uint32_t), cudaMemcpyHostToDevice,
+                                 stream_),
+                 "upload every rank's spikes");
+      cuda_check(cudaMemcpyAsync(all_counts_.data() + 2 * a + parity, host_all_counts_.data() + 2 * a + parity,
+                                 sizeof(unsigned int), cudaMemcpyHostToDevice, stream_),
+                 "upload every rank's spike count");
+      if (ranks_.rank() == 0) {
+        set.exchanged[a].step.insert(set.exchanged[a].step.end(), spikes.size(), step);
+        set.exchanged[a].neuron.insert(set.exchanged[a].neuron.end(), spikes.begin(), spikes.end());
+      }
     }
+    cuda_check(cudaEventRecord(uploaded_[parity], stream_), "cudaEventRecord");
+    for (const PlasticState& p : plastic_) {
+      const cuda::PresynapticTraceView view = presynaptic_trace_view(p);
+      const unsigned int blocks = static_cast<unsigned int>((int64_t{view.n} + kThreads - 1) / kThreads);
+      launch_kernel("decay_presynaptic_traces", blocks, kThreads, stream_, cuda::decay_presynaptic_traces, view,
+                    clock(), s);
+      const size_t spikes = all[i][spec_.projections[p.projection].pre].size();
+      if (spikes > 0) {
+        launch_kernel("add_presynaptic_spikes", static_cast<unsigned int>((spikes + kThreads - 1) / kThreads), kThreads,
+                      stream_, cuda::add_presynaptic_spikes, view, clock(), s);
+      }
+    }
+    enqueue_delivery(s, count, set);
   }
 }
 
@@ -211,11 +242,17 @@ void CudaBackend<Input>::launch(int64_t first_step, int64_t count) {
   set.first_step = first_step;
   set.count = count;
   upload_block_inputs(first_step, count, set);
-  if (exchanging()) {  // step by step: the host shares each step's spikes before delivery
+  if (exchanging()) {  // step by step: the host shares the spikes before delivery
+    std::vector<StepSpikes> waiting;  // this rank's spikes of the steps since the last exchange
     for (int s = 0; s < count; ++s) {
+      if (!waiting.empty()) clear_step_counts(s, set);
       enqueue_update(s, set);
-      exchange_step(s, set);
-      enqueue_delivery(s, count, set);
+      waiting.push_back(read_step_spikes(s, set));
+      // A spike acts exchange_steps_ steps later at the earliest (exchange_interval), so the ranks
+      // share that many steps' spikes at once, and whatever is waiting at the end of a block.
+      if ((s + 1) % exchange_steps_ != 0 && s + 1 != count) continue;
+      deliver_exchanged(s + 1 - static_cast<int>(waiting.size()), waiting, count, set);
+      waiting.clear();
     }
   } else if (count == options_.block_steps) {
     cuda_check(cudaGraphLaunch(set.graph, stream_), "cudaGraphLaunch");
@@ -230,7 +267,9 @@ void CudaBackend<Input>::launch(int64_t first_step, int64_t count) {
   template void CudaBackend<Input>::enqueue_step(int, int64_t, const RecordSet&);      \
   template void CudaBackend<Input>::enqueue_update(int, const RecordSet&);              \
   template void CudaBackend<Input>::enqueue_delivery(int, int64_t, const RecordSet&);   \
-  template void CudaBackend<Input>::exchange_step(int, RecordSet&);                      \
+  template StepSpikes CudaBackend<Input>::read_step_spikes(int, const RecordSet&);        \
+  template void CudaBackend<Input>::clear_step_counts(int, const RecordSet&);              \
+  template void CudaBackend<Input>::deliver_exchanged(int, const std::vector<StepSpikes>&, int64_t, RecordSet&); \
   template cudaGraphExec_t CudaBackend<Input>::capture(int64_t, const RecordSet&);     \
   template void CudaBackend<Input>::upload_block_inputs(int64_t, int64_t, const RecordSet&); \
   template void CudaBackend<Input>::launch(int64_t, int64_t);

@@ -203,6 +203,9 @@ CudaBackend<Input>::~CudaBackend() {
     if (set.graph) cudaGraphExecDestroy(set.graph);
     if (set.done) cudaEventDestroy(set.done);
   }
+  for (cudaEvent_t event : uploaded_) {
+    if (event) cudaEventDestroy(event);
+  }
   if (readback_) cudaStreamDestroy(readback_);
   if (stream_) cudaStreamDestroy(stream_);
 }
@@ -222,8 +225,13 @@ void CudaBackend<Input>::make_exchange_buffers() {
   all_counts_.zero();
   host_counts_ = PinnedBuffer<unsigned int>(2 * n_pops);
   host_all_counts_ = PinnedBuffer<unsigned int>(2 * n_pops);
+  list_total_ = lists;
   host_mine_ = PinnedBuffer<uint32_t>(std::max<size_t>(lists, 1));
-  host_all_ = PinnedBuffer<uint32_t>(std::max<size_t>(lists, 1));
+  host_all_ = PinnedBuffer<uint32_t>(std::max<size_t>(2 * lists, 1));
+  for (cudaEvent_t& event : uploaded_) {
+    cuda_check(cudaEventCreateWithFlags(&event, cudaEventDisableTiming), "cudaEventCreate");
+  }
+  exchange_steps_ = exchange_interval(spec_);
 }
 
 // Buffers for what one block records, and the population views that point the kernels at them.

@@ -73,9 +73,10 @@ class Ranks : public test_support::CommandLine {
     return run_command((ranks > 0 ? mpirun(ranks) : std::string()) + quoted(binary) + " " + args + " >/dev/null");
   }
 
-  // The outputs of one process of the CPU backend, and of 1, 2 and 3 ranks: the same files, byte for byte.
+  // The outputs of one process of the CPU backend, and of 1, 2 and 3 ranks: the same files, byte for
+  // byte, the ranks exchanging spikes every `exchange_every` steps (the network's shortest delay).
   void expect_same_files_on_any_number_of_ranks(const std::string& config, const std::string& sets,
-                                                Engine engine) const {
+                                                Engine engine, int exchange_every) const {
     ASSERT_EQ(run_on(0, config, sets, "alone").status, 0);
     const auto alone = npy_files(dir_ / "alone");
     ASSERT_GE(alone.size(), 4u);
@@ -91,6 +92,7 @@ class Ranks : public test_support::CommandLine {
       }
       const nlohmann::json summary = summary_of(dir_ / name);
       EXPECT_EQ(summary["ranks"], ranks);
+      EXPECT_EQ(summary["exchange_every_steps"], exchange_every);
       EXPECT_EQ(summary["rank_seconds"].size(), static_cast<size_t>(ranks));
       EXPECT_EQ(summary["synapses"], summary_of(dir_ / "alone")["synapses"]);
     }
@@ -98,31 +100,34 @@ class Ranks : public test_support::CommandLine {
 };
 
 // Spikes of every population, and traces of V and of each synaptic current (neurons on every rank);
-// with delays, drawn weights and a refractory period on some projections and populations.
+// with drawn weights and a refractory period on some projections and populations, and constant delays
+// of 3 steps or more, so that the ranks exchange every 3 steps (the block of 100 steps ending a run
+// of steps early).
 constexpr const char* kCanonical = "configs/balanced_eif.json";
 constexpr const char* kCanonicalSets =
-    "--set N=1500 --set T=300 --set 'projections.E->E.delay=1.5' --set 'projections.E->E.delay_sd=0.75' "
-    "--set 'projections.E->I.weight_sd=20' --set populations.I.t_ref=1.5";
+    "--set N=1500 --set T=300 --set 'projections.E->E.delay=1.5' --set 'projections.I->E.delay=0.5' "
+    "--set 'projections.X->E.delay=0.7' --set 'projections.E->I.delay=0.3' --set 'projections.I->I.delay=0.4' "
+    "--set 'projections.X->I.delay=0.3' --set 'projections.E->I.weight_sd=20' --set populations.I.t_ref=1.5";
 // Plastic weights: the sampled synapses, their weights (drawn to start with) and the mean, with
 // presynaptic traces of neurons on other ranks.
 constexpr const char* kPlastic = "configs/plasticity_eif.json";
 constexpr const char* kPlasticSets = "--set N=1500 --set T=300 --set burn_in=0 --set 'projections.I->E.weight_sd=10'";
 
 TEST_F(Ranks, CanonicalNetworkGivesTheSameSpikesAndTracesOnOneToThreeCpuRanks) {
-  expect_same_files_on_any_number_of_ranks(kCanonical, kCanonicalSets, Engine::cpu);
+  expect_same_files_on_any_number_of_ranks(kCanonical, kCanonicalSets, Engine::cpu, 3);
 }
 
 TEST_F(Ranks, PlasticNetworkGivesTheSameWeightsOnOneToThreeCpuRanks) {
-  expect_same_files_on_any_number_of_ranks(kPlastic, kPlasticSets, Engine::cpu);
+  expect_same_files_on_any_number_of_ranks(kPlastic, kPlasticSets, Engine::cpu, 1);
 }
 
 // GPU ranks, each with its own (emulated) GPU, against one process of the CPU backend.
 TEST_F(Ranks, CanonicalNetworkGivesTheSameSpikesAndTracesOnOneToThreeGpuRanks) {
-  expect_same_files_on_any_number_of_ranks(kCanonical, kCanonicalSets, Engine::emulated_gpu);
+  expect_same_files_on_any_number_of_ranks(kCanonical, kCanonicalSets, Engine::emulated_gpu, 3);
 }
 
 TEST_F(Ranks, PlasticNetworkGivesTheSameWeightsOnOneToThreeGpuRanks) {
-  expect_same_files_on_any_number_of_ranks(kPlastic, kPlasticSets, Engine::emulated_gpu);
+  expect_same_files_on_any_number_of_ranks(kPlastic, kPlasticSets, Engine::emulated_gpu, 1);
 }
 
 // The cortical microcircuit scaled down: fixed total numbers drawn per block of the slice (on the host
@@ -132,11 +137,11 @@ constexpr const char* kMicrocircuit = "configs/microcircuit.json";
 constexpr const char* kMicrocircuitSets = "--set scale=0.02 --set T=150 --set burn_in=0";
 
 TEST_F(Ranks, MicrocircuitGivesTheSameSpikesOnOneToThreeCpuRanks) {
-  expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::cpu);
+  expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::cpu, 1);
 }
 
 TEST_F(Ranks, MicrocircuitGivesTheSameSpikesOnOneToThreeGpuRanks) {
-  expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::emulated_gpu);
+  expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::emulated_gpu, 1);
 }
 
 // The book's canonical network (Fig. 3.3) on 2 ranks is in the balanced state: rates within 10% of

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "eisim/cli/run_warnings.hpp"
+#include "eisim/cluster/spike_exchange.hpp"
 #include "eisim/errors.hpp"
 #include "eisim/theory/meanfield.hpp"
 
@@ -26,6 +27,7 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
   s["device"] = report.device;
   s["threads"] = report.threads;
   s["ranks"] = report.ranks;
+  s["exchange_every_steps"] = exchange_interval(spec);
   s["t_sim_ms"] = report.t_sim_ms;
   s["interrupted"] = report.interrupted;
   if (report.interrupted) s["t_requested_ms"] = spec.simulation.t_ms;

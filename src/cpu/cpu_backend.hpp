@@ -1,8 +1,7 @@
 // The CPU reference backend (docs/architecture.md, "Backends"): the model equations of
 // include/eisim/model/ with event-driven delivery through presynaptic-major connectivity, on one
 // thread (the GPU is the fast engine; this one is the reference). One file per part of the step,
-// named as their mirrors in kernels/: setup, run, neuron_update, spike_delivery, plasticity, recording;
-// and exchange, which shares each step's spikes among ranks.
+// named as their mirrors in kernels/: setup, run, neuron_update, spike_delivery, plasticity, recording.
 // On several ranks (docs/architecture.md, "Running on several ranks") each computes its slice of every
 // population and the synapses onto it; the others' spikes arrive through the exchange.
 #pragma once
@@ -83,7 +82,7 @@ class CpuBackend : public Backend {
     int64_t poisson_jump = 0;           // J / tau_syn in fixed point
     Slice slice;                        // this rank's neurons
     std::vector<uint32_t> spiking;      // this step's spikes on this rank, as indices into the slice
-    std::vector<uint32_t> spiking_all;  // this step's spikes on every rank, as indices into the population
+    std::vector<uint32_t> spiking_all;  // a delivered step's spikes on every rank, as indices into the population
     uint64_t steps_at_lower_bound = 0;  // neuron-steps whose V the lower bound V_lb held
     // Poisson populations: the next candidate spike time and how many candidates were drawn.
     std::vector<double> next_candidate_ms;
@@ -94,7 +93,6 @@ class CpuBackend : public Backend {
   void record_traces(int64_t step, BlockOutput& out) const;
   void update_membranes(PopulationState& pop, const PopulationSpec& spec);
   void emit_poisson(PopulationState& pop, int index, int64_t step);
-  void exchange_spikes();
   void deliver(const PopulationState& pre, int64_t step);
   void apply_plasticity(Plastic& p);
   void record_weights(int64_t step, BlockOutput& out);
@@ -106,6 +104,7 @@ class CpuBackend : public Backend {
   std::vector<PopulationState> pops_;
   std::vector<Plastic> plastic_;         // one per plastic projection
   std::vector<int> plastic_of_projection_;  // -1 for static projections
+  int64_t exchange_steps_ = 1;  // steps between exchanges of spikes (exchange_interval)
   std::vector<RankWeightSample> weight_samples_;  // one per weight recording
   std::vector<std::vector<__int128>> weight_sums_;  // per weight recording, this block's exact sums
   std::deque<std::pair<int64_t, int64_t>> started_;  // blocks (first step, steps) not yet collected

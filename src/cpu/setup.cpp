@@ -2,6 +2,7 @@
 // "Backends"). Mirrors kernels/setup.cu.
 #include "src/cpu/cpu_backend.hpp"
 
+#include "eisim/cluster/spike_exchange.hpp"
 #include "eisim/engine/backend_setup.hpp"
 
 namespace eisim {
@@ -32,7 +33,8 @@ CpuBackend::CpuBackend(const NetworkSpec& spec, const Network& net, Communicator
       net_(net),
       ranks_(ranks ? *ranks : one_process()),
       partition_(partition(spec, ranks_.rank(), ranks_.size())),
-      pops_(spec.populations.size()) {
+      pops_(spec.populations.size()),
+      exchange_steps_(exchange_interval(spec)) {
   const double dt = spec.simulation.dt_ms;
   for (size_t a = 0; a < pops_.size(); ++a) {
     const PopulationSpec& ps = spec.populations[a];

@@ -224,6 +224,10 @@ uint32_t constant_delay_steps(const ProjectionSpec& proj, double dt) {
   return proj.delay_ms > 0 ? delay_in_steps(proj.delay_ms, dt) : 1;
 }
 
+uint32_t shortest_delay_steps(const ProjectionSpec& proj, double dt) {
+  return proj.draws_delays() ? delay_in_steps(delay_distribution(proj, dt).low, dt) : constant_delay_steps(proj, dt);
+}
+
 uint32_t longest_delay_steps(const ProjectionSpec& proj, double dt) {
   return proj.draws_delays() ? delay_in_steps(delay_distribution(proj, dt).high, dt) : constant_delay_steps(proj, dt);
 }

@@ -51,8 +51,10 @@ uint32_t split_stream(size_t k);  // the fixed-total-number rule's split of its 
 std::vector<uint64_t> synapses_per_block(const NetworkSpec& spec, size_t k);
 uint32_t delay_stream(size_t k);
 
-// A projection's delay in steps where it is constant (one step without a delay), and its longest.
+// A projection's delay in steps where it is constant (one step without a delay), its shortest and
+// its longest.
 uint32_t constant_delay_steps(const ProjectionSpec& proj, double dt);
+uint32_t shortest_delay_steps(const ProjectionSpec& proj, double dt);
 uint32_t longest_delay_steps(const ProjectionSpec& proj, double dt);
 
 // What projection k draws per synapse (model/synapse_draws.hpp).
