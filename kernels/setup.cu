@@ -55,6 +55,19 @@ float jump_of<float>(double weight, double tau_syn) {
   return float_jump(weight, tau_syn);
 }
 
+// Launch groups come in two kinds, one per instantiation of their kernel (the book's and the general
+// update; plain and drawn delivery). `open`: the index of the kind's group being filled, or -1. Returns
+// that group, or a new one of the kind where it is full.
+template <typename Group>
+Group& group_with_room(std::vector<Group>& groups, int& open, bool Group::*kind, bool value, int capacity) {
+  if (open < 0 || groups[open].count == capacity) {
+    open = static_cast<int>(groups.size());
+    groups.emplace_back();
+    groups.back().*kind = value;
+  }
+  return groups[open];
+}
+
 }  // namespace
 
 template <typename Input>
@@ -387,13 +400,9 @@ void CudaBackend<Input>::make_population_groups(RecordSet& set) {
   for (size_t a = 0; a < spec_.populations.size(); ++a) {
     const PopulationSpec& pop = spec_.populations[a];
     const bool general = membranes_[a].general;
-    int& g = open[general];
-    if (g < 0 || set.population_groups[g].count == cuda::kPopulationsPerLaunch) {
-      g = static_cast<int>(set.population_groups.size());
-      set.population_groups.emplace_back();
-      set.population_groups.back().general = general;
-    }
-    cuda::PopulationGroup<Input>& group = set.population_groups[g];
+    cuda::PopulationGroup<Input>& group = group_with_room(set.population_groups, open[general],
+                                                          &cuda::PopulationGroup<Input>::general, general,
+                                                          cuda::kPopulationsPerLaunch);
     cuda::PopulationView<Input> v{};
     v.first = group.neurons;
     v.n = local_size(a);
@@ -453,13 +462,8 @@ void CudaBackend<Input>::make_delivery_groups() {
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
     // A plastic projection's weights are its own already, and its delay is one step (check_limits).
     const bool drawn = !plastic && (proj.draws_weights() || proj.draws_delays());
-    int& g = open[drawn];
-    if (g < 0 || delivery_groups_[g].count == cuda::kProjectionsPerLaunch) {
-      g = static_cast<int>(delivery_groups_.size());
-      delivery_groups_.emplace_back();
-      delivery_groups_.back().drawn = drawn;
-    }
-    cuda::DeliveryGroup<Input>& group = delivery_groups_[g];
+    cuda::DeliveryGroup<Input>& group = group_with_room(delivery_groups_, open[drawn], &cuda::DeliveryGroup<Input>::drawn,
+                                                        drawn, cuda::kProjectionsPerLaunch);
     const ProjectionState& rows = projections_[k];
     const MembraneState& post = membranes_[proj.post];
     const size_t n_post = static_cast<size_t>(local_size(proj.post));

@@ -580,6 +580,30 @@ TEST(ConfigErrors, OverrideWithBadValue) {
   expect_config_error(kBaseConfig, {"populations.E.size", "-5"}, {"populations.E.size=-5"});
 }
 
+// A field within a field: set where the config has it as an object, created where it is absent (and then
+// checked as the reader checks any), refused where the config holds something else.
+TEST(ConfigErrors, OverrideOfAFieldWithinAField) {
+  const std::string text = read_text(eisim::test_support::source_path("configs/plasticity_eif.json"));
+  const eisim::NetworkSpec spec = eisim::parse_network_spec(
+      text, {"N=1000", "T=50", "burn_in=0", "projections.I->E.plasticity.eta=0", "populations.E.poisson_input.rate_hz=50",
+             "populations.E.poisson_input.weight=1", "populations.E.poisson_input.tau_syn=2"});
+  int plastic = 0;
+  for (const eisim::ProjectionSpec& proj : spec.projections) {
+    if (!proj.plasticity) continue;
+    ++plastic;
+    EXPECT_EQ(proj.name, "I->E");
+    EXPECT_EQ(proj.plasticity->eta, 0.0);
+  }
+  EXPECT_EQ(plastic, 1);
+  const eisim::PopulationSpec& e = spec.populations[spec.population_index("E")];
+  ASSERT_TRUE(e.poisson_input.has_value());
+  EXPECT_EQ(e.poisson_input->rate_hz, 50.0);
+  EXPECT_EQ(e.poisson_input->tau_syn, 2.0);
+  expect_config_error(text, {"populations.E.poisson_input", "weight"}, {"populations.E.poisson_input.rate_hz=50"});
+  expect_config_error(text, {"--set populations.E.V0.sd", "not an object"}, {"populations.E.V0.sd=2"});
+  expect_config_error(text, {"--set populations.E.V0.sd.x", "expected NAME"}, {"populations.E.V0.sd.x=2"});
+}
+
 TEST(ConfigErrors, OverrideWithBadExpression) {
   expect_config_error(kBaseConfig, {"parameters.N", "'abc'"}, {"N=abc"});
 }

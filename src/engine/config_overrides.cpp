@@ -111,12 +111,24 @@ void apply_one(Json& config, const std::string& assignment) {
     section(config, "simulation", key)[path[1]] = value;  // unknown fields are refused when the config is read
     return;
   }
-  if (path.size() == 3 && (path[0] == "populations" || path[0] == "projections")) {
-    named_element(config, path[0], path[1], key)[path[2]] = value;
+  if ((path.size() == 3 || path.size() == 4) && (path[0] == "populations" || path[0] == "projections")) {
+    Json& element = named_element(config, path[0], path[1], key);
+    if (path.size() == 3) {
+      element[path[2]] = value;
+      return;
+    }
+    // A field within a field (V0.sd, poisson_input.rate_hz, plasticity.eta): an object, created when absent.
+    Json& field = element[path[2]];
+    if (field.is_null()) field = Json::object();
+    if (!field.is_object()) {
+      throw ConfigError("--set " + key + ": " + path[0] + "." + path[1] + "." + path[2] +
+                        " has no named fields in the config (it is not an object)");
+    }
+    field[path[3]] = value;
     return;
   }
   throw ConfigError("--set " + key +
-                    ": expected NAME, simulation.FIELD, populations.NAME.FIELD or projections.NAME.FIELD");
+                    ": expected NAME, simulation.FIELD, populations.NAME.FIELD[.FIELD] or projections.NAME.FIELD[.FIELD]");
 }
 
 }  // namespace
