@@ -13,6 +13,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <string>
+#include <vector>
 #include <system_error>
 
 namespace eisim::test_support {
@@ -45,7 +46,7 @@ inline CommandResult run_command(const std::string& command) {
 }
 
 // A clean, reported end: the exit status, the words in what was printed, and no sign of a crash.
-inline void expect_clean_failure(const CommandResult& r, int status, std::initializer_list<std::string> words) {
+inline void expect_clean_failure(const CommandResult& r, int status, const std::vector<std::string>& words) {
   EXPECT_EQ(r.status, status) << "output:\n" << r.output;
   for (const auto& w : words) {
     EXPECT_NE(r.output.find(w), std::string::npos) << "the output does not contain \"" << w << "\":\n" << r.output;

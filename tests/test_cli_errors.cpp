@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base_config.hpp"
 #include "test_support.hpp"
@@ -136,6 +138,36 @@ TEST_F(CliUsage, ASeedThatIsNotANumberExits2NamingIt) {
   const CommandResult r = eisim("run " + quoted(canonical_config_path()) + " --seed abc --quiet --out " + quoted(out.string()));
   expect_clean_failure(r, 2, {"--seed", "abc"});
   EXPECT_FALSE(fs::exists(out));
+}
+
+// Every numeric option takes only finite numbers in its range, and a refusal says so in a few words
+// (not a range written out in 300 digits); a value that passes but asks for more steps than can be
+// held is refused too, before any work.
+TEST_F(CliUsage, NumericOptionsOutsideTheirRangeExit2Briefly) {
+  const std::string config = quoted(canonical_config_path());
+  const std::string out = " --out " + quoted((dir_ / "out").string());
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
+      {"run " + config + " --seed -1 --quiet", {"--seed", "-1", "2^53"}},
+      {"run " + config + " --seed 18446744073709551616 --quiet", {"--seed", "18446744073709551616"}},
+      {"run " + config + " --seed 1.5 --quiet", {"--seed", "1.5"}},
+      {"run " + config + " --threads 1.5 --quiet", {"--threads", "1.5"}},
+      {"meanfield " + config + " --gain inf --threshold 0", {"--gain", "inf"}},
+      {"meanfield " + config + " --gain 1 --threshold nan", {"--threshold", "nan"}},
+      {"ratemodel " + config + " --gain 1 --threshold 0 --dt 1e-300", {"--dt", "10^9 steps"}},
+      {"ratemodel " + config + " --gain 1 --threshold 0 --T nan", {"--T", "nan"}},
+      {"ratemodel " + config + " --gain 1e300 --threshold 0", {"rates overflow", "--gain"}},
+      {"rnn --T 1e300", {"--T", "10^8 steps"}},
+      {"rnn --seed -1", {"--seed", "-1"}},
+      {"rnn --rho nan", {"--rho", "nan"}},
+      {"rnn --N 2.5", {"--N", "2.5"}},
+      {"rnn --period 1e-300", {"--period", "two steps"}},
+  };
+  for (const auto& [command, words] : cases) {
+    const CommandResult r = eisim(command + out);
+    expect_clean_failure(r, 2, words);
+    EXPECT_LT(r.output.size(), 400u) << command << ":\n" << r.output;
+    EXPECT_FALSE(fs::exists(dir_ / "out")) << command;
+  }
 }
 
 TEST_F(CliUsage, HelpExits0AndListsTheSubcommands) {

@@ -5,6 +5,7 @@
 
 #include "eisim/theory/meanfield_report.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/option_checks.hpp"
 
 namespace eisim::cli {
 namespace {
@@ -15,8 +16,8 @@ class MeanFieldCommand : public Command {
     CLI::App* mf = app.add_subcommand("meanfield", "mean-field weights, balanced and threshold-linear rates as JSON");
     mf->add_option("config", config_, "network description (JSON)")->required();
     mf->add_option("--set", overrides_, "override a value, e.g. --set N=20000");
-    mf->add_option("--gain", gain_, "threshold-linear f-I gain g (Hz/mV) for Eq. 3.10")->check(CLI::PositiveNumber);
-    mf->add_option("--threshold", threshold_, "threshold-linear f-I threshold theta (mV)");
+    mf->add_option("--gain", gain_, "threshold-linear f-I gain g (Hz/mV) for Eq. 3.10")->check(positive_number());
+    mf->add_option("--threshold", threshold_, "threshold-linear f-I threshold theta (mV)")->check(finite_number());
     mf->add_option("--tau", taus_, "rate-model time constant of a population, e.g. --tau E=30 --tau I=15 (ms)");
     mf->add_flag("--measure-fi", measure_,
                  "measure the f-I curve of the first spiking population by simulation (book Fig. 2.6) and fit it");

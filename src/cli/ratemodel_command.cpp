@@ -6,6 +6,7 @@
 #include "eisim/theory/meanfield.hpp"
 #include "eisim/theory/rate_model_task.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/option_checks.hpp"
 
 namespace eisim::cli {
 namespace {
@@ -16,12 +17,12 @@ class RateModelCommand : public Command {
     CLI::App* rm = app.add_subcommand("ratemodel", "integrate the config's rate model (Eq. 3.11) from r = 0");
     rm->add_option("config", config_, "network description (JSON)")->required();
     rm->add_option("--set", overrides_, "override a value, e.g. --set N=20000");
-    rm->add_option("--gain", gain_, "threshold-linear f-I gain g (Hz/mV)")->check(CLI::PositiveNumber);
-    rm->add_option("--threshold", task_.f.threshold, "threshold-linear f-I threshold theta (mV)");
+    rm->add_option("--gain", gain_, "threshold-linear f-I gain g (Hz/mV)")->check(positive_number());
+    rm->add_option("--threshold", task_.f.threshold, "threshold-linear f-I threshold theta (mV)")->check(finite_number());
     rm->add_option("--tau", taus_, "time constant of a population, e.g. --tau E=30 --tau I=15 (ms)");
-    rm->add_option("--T", task_.t_ms, "duration (ms)")->check(CLI::PositiveNumber);
-    rm->add_option("--dt", task_.dt_ms, "Euler step (ms)")->check(CLI::PositiveNumber);
-    rm->add_option("--every", task_.record_every_ms, "sampling interval (ms)")->check(CLI::PositiveNumber);
+    rm->add_option("--T", task_.t_ms, "duration (ms)")->check(positive_number());
+    rm->add_option("--dt", task_.dt_ms, "Euler step (ms)")->check(positive_number());
+    rm->add_option("--every", task_.record_every_ms, "sampling interval (ms)")->check(positive_number());
     rm->add_option("--backend", backend_, "cpu (Eigen) or cuda (cuBLAS)")->check(CLI::IsMember({"cpu", "cuda"}));
     rm->add_option("--out", out_dir_, "output folder (default out/ratemodel)");
     return rm;

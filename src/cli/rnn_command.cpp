@@ -4,6 +4,7 @@
 
 #include "eisim/theory/rnn_task.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/option_checks.hpp"
 
 namespace eisim::cli {
 namespace {
@@ -14,13 +15,14 @@ class RnnCommand : public Command {
     CLI::App* rnn = app.add_subcommand("rnn", "train a chaotic RNN's readout on a sine (book Fig. 4.2) and test it");
     rnn->add_option("--learning", learning_, "rls (FORCE, Eq. 4.8), lms (Eq. 4.7) or none")
         ->check(CLI::IsMember({"rls", "lms", "none"}));
-    rnn->add_option("--N", task_.params.N, "neurons")->check(CLI::PositiveNumber);
-    rnn->add_option("--rho", task_.params.rho, "spectral radius of W (entries have variance rho^2/N)");
-    rnn->add_option("--period", task_.period_ms, "period of the sine target (ms)")->check(CLI::PositiveNumber);
-    rnn->add_option("--learn-from", task_.learn_from_ms, "learning starts (ms)");
-    rnn->add_option("--learn-until", task_.learn_until_ms, "learning stops (ms)");
-    rnn->add_option("--T", task_.t_ms, "duration (ms)")->check(CLI::PositiveNumber);
-    rnn->add_option("--seed", task_.params.seed, "random seed");
+    rnn->add_option("--N", task_.params.N, "neurons")->check(whole_number(1, 1000000, "10^6"));
+    rnn->add_option("--rho", task_.params.rho, "spectral radius of W (entries have variance rho^2/N)")
+        ->check(finite_number());
+    rnn->add_option("--period", task_.period_ms, "period of the sine target (ms)")->check(positive_number());
+    rnn->add_option("--learn-from", task_.learn_from_ms, "learning starts (ms)")->check(finite_number());
+    rnn->add_option("--learn-until", task_.learn_until_ms, "learning stops (ms)")->check(finite_number());
+    rnn->add_option("--T", task_.t_ms, "duration (ms)")->check(positive_number());
+    rnn->add_option("--seed", task_.params.seed, "random seed")->check(whole_number(0, UINT64_MAX, "2^64 - 1"));
     rnn->add_option("--out", out_dir_, "output folder (default out/rnn)");
     rnn->add_option("--backend", backend_, "cpu (Eigen) or cuda (cuBLAS)")->check(CLI::IsMember({"cpu", "cuda"}));
     return rnn;

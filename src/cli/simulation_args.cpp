@@ -7,6 +7,7 @@
 
 #include "eisim/errors.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/option_checks.hpp"
 
 namespace eisim::cli {
 
@@ -18,9 +19,10 @@ void SimulationArgs::add_to(CLI::App* app, const std::string& default_backend) {
   app->add_option("--mode", mode, "deterministic (CPU and GPU spikes identical) or fast (GPU float atomics)")
       ->check(CLI::IsMember({"deterministic", "fast"}));
   app->add_option("--set", overrides, "override a value, e.g. --set N=20000 --set T=2000");
-  app->add_option("--seed", seed, "random seed (overrides simulation.seed)")->check(CLI::NonNegativeNumber);
+  app->add_option("--seed", seed, "random seed (overrides simulation.seed)")
+      ->check(whole_number(0, uint64_t{1} << 53, "2^53"));
   app->add_option("--threads", threads, "threads for network construction, 1 to 1024 (default: all cores)")
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024, "1024"));
   app->add_flag("--quiet", quiet, "no progress display");
 }
 

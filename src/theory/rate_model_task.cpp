@@ -20,6 +20,9 @@ nlohmann::ordered_json run_rate_model(const NetworkSpec& spec, const RateModelTa
   if (!(task.dt_ms > 0) || !(task.t_ms >= task.dt_ms) || !(task.record_every_ms >= task.dt_ms)) {
     throw UsageError("ratemodel: need dt > 0, T >= dt and --every >= dt");
   }
+  // What memory and a run of minutes allow; each step costs a few operations per population pair.
+  if (task.t_ms / task.dt_ms > 1e9) throw UsageError("ratemodel: --T / --dt must be at most 10^9 steps");
+  if (task.t_ms / task.record_every_ms > 1e8) throw UsageError("ratemodel: --T / --every must be at most 10^8 samples");
   require_backend(task.backend);
   const RateNetwork net = mean_field_rate_network(spec, task.f, task.tau_ms);
   if (net.size() == 0) throw ConfigError("ratemodel: the config has no spiking (eif or lif) population");
@@ -32,6 +35,13 @@ nlohmann::ordered_json run_rate_model(const NetworkSpec& spec, const RateModelTa
 #endif
                              integrate(net, r0, task.dt_ms, task.t_ms, every);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // A rate model that blows up (a gain too high for its fixed point to be stable) has no trajectory to show.
+  for (Eigen::Index k = 0; k < run.r.cols(); ++k) {
+    if (!run.r.col(k).allFinite()) {
+      throw UsageError("ratemodel: the rates overflow by t = " + std::to_string(run.t(k)) +
+                       " ms: the rate model is unstable at this gain; lower --gain or shorten --T");
+    }
+  }
 
   nlohmann::ordered_json s;
   s["backend"] = backend_name(task.backend);

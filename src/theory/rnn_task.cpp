@@ -50,6 +50,9 @@ nlohmann::ordered_json run_rnn_task(const RnnTask& task, const std::string& out_
   if (task.params.N < 1) throw UsageError("--N: must be at least 1, got " + std::to_string(task.params.N));
   if (!(task.params.dt > 0)) throw UsageError("--dt: must be > 0 ms");
   if (!(task.t_ms >= task.params.dt)) throw UsageError("--T: must be at least dt");
+  // Each step is recorded (four numbers): 10^8 steps hold 3.2 GB.
+  if (task.t_ms / task.params.dt > 1e8) throw UsageError("--T: at most 10^8 steps of dt");
+  if (!(task.period_ms >= 2 * task.params.dt)) throw UsageError("--period: must be at least two steps of dt to be resolved");
   if (!(task.learn_from_ms <= task.learn_until_ms)) throw UsageError("--learn-from: must not be after --learn-until");
   const double period = task.period_ms;
   const auto start = std::chrono::steady_clock::now();
