@@ -460,7 +460,7 @@ void CudaBackend<Input>::make_delivery_groups() {
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
-    // A plastic projection's weights are its own already, and its delay is one step (check_limits).
+    // A plastic projection's weights are its own already, and its delay is constant (check_limits).
     const bool drawn = !plastic && (proj.draws_weights() || proj.draws_delays());
     cuda::DeliveryGroup<Input>& group = group_with_room(delivery_groups_, open[drawn], &cuda::DeliveryGroup<Input>::drawn,
                                                         drawn, cuda::kProjectionsPerLaunch);

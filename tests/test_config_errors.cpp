@@ -267,12 +267,13 @@ TEST(ConfigErrors, DelayBeyondTheRing) {
                       {"projections.E->I.delay_sd", "4096 steps", "got 450 ms"});
 }
 
-TEST(ConfigErrors, DelayOnAPlasticProjection) {
+TEST(ConfigErrors, DrawnDelayOnAPlasticProjection) {
   expect_config_error(modified([](Json& c) {
                         projection(c, "I", "E")["plasticity"] = {{"eta", 1}, {"r0_hz", 5}, {"tau_y", 100}};
                         projection(c, "I", "E")["delay"] = 1;
+                        projection(c, "I", "E")["delay_sd"] = 0.3;
                       }),
-                      {"projections.I->E.delay", "plastic", "got 1 ms"});
+                      {"projections.I->E.delay_sd", "plastic", "constant delay", "got 0.3 ms"});
 }
 
 TEST(ConfigErrors, WeightSdNegativeOrWithoutASign) {

@@ -133,9 +133,10 @@ TEST_F(CudaVsCpu, PlasticWeightsAndSpikesAreIdenticalInDeterministicMode) {
                                                   {"T=2000", "burn_in=0", "eta=100"}));
 }
 
-TEST_F(CudaVsCpu, DrawnWeightsOfAPlasticProjectionGiveIdenticalWeights) {
-  expect_identical_plastic_runs(load_network_spec(test_support::source_path("configs/plasticity_eif.json"),
-                                                  {"T=300", "burn_in=0", "projections.I->E.weight_sd=10"}));
+TEST_F(CudaVsCpu, DrawnWeightsAndADelayOfAPlasticProjectionGiveIdenticalWeights) {
+  expect_identical_plastic_runs(load_network_spec(
+      test_support::source_path("configs/plasticity_eif.json"),
+      {"T=300", "burn_in=0", "projections.I->E.weight_sd=10", "projections.I->E.delay=0.8"}));
 }
 
 TEST_F(CudaVsCpu, PlasticRowsAndColumnsLongerThanAChunkGiveIdenticalWeights) {

@@ -54,6 +54,32 @@ TEST_P(Delays, ASpikeOfStepNActsAtStepNPlusTheDelayInSteps) {
   }
 }
 
+// A plastic synapse with a delay of 15 steps onto a neuron that never spikes: each presynaptic spike
+// raises the weight by eta 2 r0 (its postsynaptic trace is 0; model/plasticity.hpp) and carries the
+// weight it found at its emission to its arrival, 15 steps later, as a jump J / tau_syn of the current.
+TEST_P(Delays, APlasticSpikeCarriesTheWeightOfItsEmissionToItsArrival) {
+  const RecordedRun run = this->run(parse_network_spec(R"({
+    "simulation": {"dt": 0.1, "T": 60},
+    "populations": [
+      {"name": "D", "model": "lif", "size": 1, "tau_m": 10, "E_L": -70, "V_th": -50, "V_re": -70, "V0": -70, "I_ext": 30},
+      {"name": "L", "model": "lif", "size": 1, "tau_m": 10, "E_L": -70, "V_th": 0, "V_re": -70, "V0": -70}],
+    "projections": [{"pre": "D", "post": "L", "rule": "all_to_all", "weight": -2, "tau_syn": 4, "delay": 1.5,
+                     "plasticity": {"eta": 0.5, "r0_hz": 10, "tau_y": 100}}],
+    "recording": {"spikes": ["D", "L"], "traces": [{"population": "L", "neurons": [0]}]}})"));
+  const std::vector<int64_t>& spikes = run.spikes[0].step;
+  ASSERT_GE(spikes.size(), 3u);
+  ASSERT_TRUE(run.spikes[1].step.empty());
+  const TraceRecord& trace = run.traces[0];  // per step: V, I
+  const float decay = 1.0f - 0.1f / 4.0f;    // one Euler step of tau_syn dI/dt = -I
+  for (size_t k = 0; k < spikes.size() && spikes[k] + 15 < static_cast<int64_t>(trace.step.size()); ++k) {
+    const size_t at = static_cast<size_t>(spikes[k] + 15);
+    const double jump = trace.values[2 * at + 1] - decay * trace.values[2 * at - 1];
+    const double J = -2.0 + static_cast<double>(k) * 0.5 * 0.02;  // before this spike's own update
+    EXPECT_NEAR(jump, J / 4.0, 1e-5) << "spike " << k;
+    EXPECT_EQ(trace.values[2 * (at - 1) + 1] - decay * trace.values[2 * (at - 2) + 1], 0.0f) << "spike " << k;
+  }
+}
+
 // tau_m dV/dt = -(V - E_L) + I by forward Euler from V_re: the first step k with V_k > V_th,
 // V_k = E_L + I + (V_re - E_L - I) (1 - dt/tau_m)^k.
 int64_t euler_steps_to_threshold(double tau_m, double E_L, double I, double V_re, double V_th, double dt) {

@@ -109,9 +109,10 @@ constexpr const char* kCanonicalSets =
     "--set 'projections.X->E.delay=0.7' --set 'projections.E->I.delay=0.3' --set 'projections.I->I.delay=0.4' "
     "--set 'projections.X->I.delay=0.3' --set 'projections.E->I.weight_sd=20' --set populations.I.t_ref=1.5";
 // Plastic weights: the sampled synapses, their weights (drawn to start with) and the mean, with
-// presynaptic traces of neurons on other ranks.
+// presynaptic traces of neurons on other ranks, and a delay on the plastic projection.
 constexpr const char* kPlastic = "configs/plasticity_eif.json";
-constexpr const char* kPlasticSets = "--set N=1500 --set T=300 --set burn_in=0 --set 'projections.I->E.weight_sd=10'";
+constexpr const char* kPlasticSets =
+    "--set N=1500 --set T=300 --set burn_in=0 --set 'projections.I->E.weight_sd=10' --set 'projections.I->E.delay=0.8'";
 
 TEST_F(Ranks, CanonicalNetworkGivesTheSameSpikesAndTracesOnOneToThreeCpuRanks) {
   expect_same_files_on_any_number_of_ranks(kCanonical, kCanonicalSets, Engine::cpu, 3);

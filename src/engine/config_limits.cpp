@@ -63,7 +63,7 @@ void check_poisson_input(const PoissonInputSpec& input, const std::string& field
   }
 }
 
-// A delay of at least one step, within the delay rings' reach, and none yet on a plastic projection.
+// A delay of at least one step, within the delay rings' reach, and constant on a plastic projection.
 void check_delay(const ProjectionSpec& proj, const std::string& field, double dt) {
   if (proj.delay_ms > 0 && !(proj.delay_ms >= dt)) {
     throw ConfigError(field + ".delay: must be at least the step dt = " + fmt(dt) + " ms (the smallest delay is one "
@@ -76,9 +76,9 @@ void check_delay(const ProjectionSpec& proj, const std::string& field, double dt
                       " must stay below " + std::to_string(kMaxDelaySteps) + " steps of dt = " + fmt(dt) +
                       " ms, got " + fmt(longest) + " ms");
   }
-  if (proj.plasticity && longest_delay_steps(proj, dt) > 1) {
-    throw ConfigError(field + ".delay: a plastic projection takes no delay beyond one step yet, got " +
-                      fmt(proj.delay_ms) + " ms at dt = " + fmt(dt) + " ms");
+  if (proj.plasticity && proj.draws_delays()) {
+    throw ConfigError(field + ".delay_sd: a plastic projection takes a constant delay only (no delay_sd) yet, got " +
+                      fmt(proj.delay_sd_ms) + " ms");
   }
 }
 
