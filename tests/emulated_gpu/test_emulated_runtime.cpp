@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "kernels/block_phases.cuh"
 #include "kernels/device_buffer.hpp"
 #include "kernels/kernel_launch.hpp"
 
@@ -63,6 +64,31 @@ TEST(EmulatedRuntime, BlocksRunLastFirstAndInEagerModeFirstFirst) {
     emulated_gpu::runtime().eager = false;
     ASSERT_EQ(cudaSuccess, cudaDeviceSynchronize());
     EXPECT_EQ(download(order), eager ? std::vector<int>({0, 1, 2}) : std::vector<int>({2, 1, 0})) << "eager " << eager;
+  }
+}
+
+// Each block sums, for two items in turn, every thread's (item + 1) * t into 64 shared bins by t mod
+// 64, and writes the bins out: a phase sees all of the previous phase's writes of every thread.
+__global__ void binned_sums(unsigned long long* out) {
+  __shared__ unsigned long long bins[64];
+  for (unsigned int item = 0; item < 2; ++item) {
+    cuda::block_phases([&] { if (threadIdx.x < 64) bins[threadIdx.x] = 0; },
+                       [&] { atomicAdd(&bins[threadIdx.x % 64], (item + 1ull) * threadIdx.x); },
+                       [&] {
+                         if (threadIdx.x < 64) out[(blockIdx.x * 2 + item) * 64 + threadIdx.x] = bins[threadIdx.x];
+                       });
+  }
+}
+
+TEST(EmulatedRuntime, BlockPhasesRunInEveryThreadBeforeTheNextPhase) {
+  DeviceBuffer<unsigned long long> out(3 * 2 * 64);
+  launch_kernel("binned_sums", 3, 256, nullptr, binned_sums, out.data());
+  std::vector<unsigned long long> got(out.size());
+  ASSERT_EQ(cudaSuccess, cudaMemcpy(got.data(), out.data(), out.bytes(), cudaMemcpyDeviceToHost));
+  for (unsigned int k = 0; k < got.size(); ++k) {
+    const unsigned long long item = k / 64 % 2, bin = k % 64;
+    // Threads bin, bin + 64, bin + 128, bin + 192.
+    EXPECT_EQ(got[k], (item + 1) * (4 * bin + 64 * (1 + 2 + 3))) << "block " << k / 128 << ", item " << item << ", bin " << bin;
   }
 }
 

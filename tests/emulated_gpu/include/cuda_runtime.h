@@ -16,7 +16,10 @@
 //  * blocks run last first, and first first in eager mode, so blocks of one launch that depend on
 //    each other's order (rather than touching disjoint data) fail in one of the modes.
 // Kernels run one thread after another, so atomics are plain read-modify-writes and races between
-// threads are not found here (compute-sanitizer's racecheck on a GPU does that).
+// threads are not found here (compute-sanitizer's racecheck on a GPU does that). A block's threads
+// cooperate only through block_phases (kernels/block_phases.cuh): the first of them to run does every
+// phase for all, one phase after another, and the rest find the block's work done; `__shared__`
+// arrays are static, one per kernel, and hold the previous block's values, not zeros.
 #pragma once
 
 #include <algorithm>
@@ -50,6 +53,7 @@ struct dim3 {
   constexpr dim3(unsigned int x_ = 1, unsigned int y_ = 1, unsigned int z_ = 1) : x(x_), y(y_), z(z_) {}
 };
 inline dim3 threadIdx, blockIdx, blockDim, gridDim;
+#define __shared__ static
 
 template <typename T>
 T atomicAdd(T* address, T value) {
@@ -294,6 +298,9 @@ inline cudaError_t fill(void* dst, int value, size_t bytes, cudaStream_t s) {
   return enqueue(s, [dst, value, bytes] { std::memset(dst, value, bytes); });
 }
 
+// Whether the block's first thread has run the kernel, and with it the block_phases of every thread.
+inline bool block_cooperation_done = false;
+
 // Every (block, thread) of a launch, one after another, threads last first: whatever the kernels
 // append with atomics comes out in descending order, so the host must not rely on any order.
 // Blocks run last first too, but first first in eager mode, so the tests see both orders.
@@ -304,14 +311,32 @@ void run_grid(dim3 grid, dim3 block, const Body& body) {
   for (unsigned int k = 0; k < grid.x; ++k) {
     const unsigned int b = runtime().eager ? k : grid.x - 1 - k;
     blockIdx = dim3(b);
+    block_cooperation_done = false;
     for (unsigned int t = block.x; t-- > 0;) {
       threadIdx = dim3(t);
       body();
+      block_cooperation_done = true;
     }
   }
 }
 
 }  // namespace emulated_gpu
+
+// Each phase in every thread of the block (threads last first) before the next phase, as the device's
+// block_phases does with __syncthreads(); run by the block's first thread, a no-op for the others.
+template <typename... Phases>
+void block_phases(const Phases&... phases) {
+  if (emulated_gpu::block_cooperation_done) return;
+  const dim3 caller = threadIdx;
+  const auto in_every_thread = [](const auto& phase) {
+    for (unsigned int t = blockDim.x; t-- > 0;) {
+      threadIdx = dim3(t);
+      phase();
+    }
+  };
+  (in_every_thread(phases), ...);
+  threadIdx = caller;
+}
 
 // ---- the runtime API
 inline const char* cudaGetErrorString(cudaError_t error) {
