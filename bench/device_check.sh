@@ -114,6 +114,17 @@ bench configs/balanced_eif.json 1000000 0.001 fast
 # Plasticity's own cost: with eta = 0 the rates stay the static network's, and every plastic kernel runs.
 suffix=_eta0 bench configs/plasticity_eif.json 100000 0.1 fast "${plastic[@]}" --set eta=0
 
+echo "== delivery by postsynaptic tiles (--delivery tiles): the targets again, and the sanitizers on deliver_tiles"
+suffix=_tiles bench configs/balanced_eif.json 100000 0.1 fast --delivery tiles
+suffix=_tiles bench configs/balanced_eif.json 100000 0.1 deterministic --delivery tiles
+suffix=_tiles bench configs/balanced_eif.json 5000 0.1 fast --delivery tiles
+suffix=_rows bench configs/balanced_eif.json 5000 0.1 fast
+sanitize racecheck tiles "${small_run[@]}" --mode deterministic --delivery tiles
+sanitize memcheck tiles "${small_run[@]}" --mode fast --delivery tiles
+timed 60 "$eisim" compare configs/microcircuit.json --set scale=0.2 --set T=200 --set burn_in=0 --delivery tiles --quiet \
+  > "$logs/tiles_compare.json" 2> "$logs/tiles_compare.err"
+note "tiles, eisim compare of the microcircuit at scale 0.2: exit $? ($(grep -m1 -o '"identical[^,]*' "$logs/tiles_compare.json"))"
+
 echo "== the same benchmarks with other binaries, in turn (DEVICE_CHECK_COMPARE='NAME=EISIM ...')"
 if [ -n "${DEVICE_CHECK_COMPARE:-}" ]; then
   # shellcheck disable=SC2086  # a list of NAME=EISIM words

@@ -32,6 +32,24 @@ static __global__ void fill_rows(ErdosRenyiRows rows, long long begin, long long
   erdos_renyi_row(rows, static_cast<uint32_t>(row), begin, end, [&](uint32_t target) { *out++ = target - first; });
 }
 
+// The tile index of rows sorted by target (kernels/tile_layout.hpp), one thread per row: where each of
+// the `tiles` tiles of 2^tile_shift neurons begins, counted from the row's start (entry `tiles` is the
+// row's length), and each target's index within its tile.
+static __global__ void index_tiles(int n_pre, const unsigned long long* row_start, const uint32_t* targets,
+                                   unsigned int tiles, unsigned int tile_shift, uint32_t* tile_offset, uint16_t* local) {
+  const long long row = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (row >= n_pre) return;
+  const unsigned long long begin = row_start[row], end = row_start[row + 1];
+  uint32_t* offset = tile_offset + static_cast<size_t>(row) * (tiles + 1);
+  unsigned int next = 0;  // the next tile whose start is to be written
+  for (unsigned long long t = begin; t < end; ++t) {
+    const unsigned int tile = targets[t] >> tile_shift;
+    while (next <= tile) offset[next++] = static_cast<uint32_t>(t - begin);
+    local[t] = static_cast<uint16_t>(targets[t] & ((1u << tile_shift) - 1));
+  }
+  while (next <= tiles) offset[next++] = static_cast<uint32_t>(end - begin);
+}
+
 // A projection's drawn weights and delays (synapse_draws.hpp), one thread per row, as the host draws them.
 static __global__ void draw_rows(SynapseDraws draws, long long first_target, int n_pre, const unsigned long long* row_start,
                                  const uint32_t* targets, float* weight, uint16_t* delay_steps) {

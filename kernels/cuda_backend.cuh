@@ -27,6 +27,7 @@
 #include "eisim/engine/backend.hpp"
 #include "kernels/cuda_device.hpp"
 #include "kernels/device_buffer.hpp"
+#include "kernels/tile_layout.hpp"
 #include "kernels/views.cuh"
 #include "src/engine/config_limits.hpp"
 
@@ -63,6 +64,7 @@ class CudaBackend final : public Backend {
   std::string device() const override { return cuda_device_description(); }
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
+  std::vector<ProjectionDelivery> projection_delivery() const override;
   std::vector<uint64_t> steps_at_lower_bound() const override;
   SampledSynapses sampled_synapses(int recording) const override;
 
@@ -99,6 +101,11 @@ class CudaBackend final : public Backend {
     unsigned long long longest_row;
     DeviceBuffer<float> weights;      // per synapse where they are drawn (Connectivity::weight)
     DeviceBuffer<uint16_t> delays;    // the same (Connectivity::delay_steps)
+    // Where the projection is delivered by tiles (tile_layout.hpp): their shape, the index, and the
+    // local targets, which replace `targets`.
+    TileGeometry tiles{};
+    DeviceBuffer<uint32_t> tile_offset;
+    DeviceBuffer<uint16_t> local;
   };
   struct PlasticState {
     int projection;
@@ -134,6 +141,8 @@ class CudaBackend final : public Backend {
   void make_exchange_buffers();
   void make_population_groups(RecordSet& set);
   void make_delivery_groups();
+  void make_tiles(size_t k);
+  void make_tile_groups();
   void make_postsynaptic_groups(int sms);
   ProjectionState build_on_device(size_t k);
   ProjectionState build_erdos_renyi_on_device(size_t k);
@@ -191,6 +200,7 @@ class CudaBackend final : public Backend {
   DeviceBuffer<unsigned int> overflow_;
   DeviceBuffer<cuda::BlockClock> clock_;
   std::vector<cuda::DeliveryGroup<Input>> delivery_groups_;  // kernel parameters of deliver_spikes
+  std::vector<cuda::TileGroup<Input>> tile_groups_;          // and of deliver_tiles
   std::vector<cuda::PostsynapticGroup> postsynaptic_groups_;  // and of update_neurons
   PinnedBuffer<unsigned long long> host_spike_counts_;
   DeviceBuffer<unsigned long long> sort_alternate_;  // the radix sort's second buffer, grown as needed
@@ -199,6 +209,7 @@ class CudaBackend final : public Backend {
   std::array<RecordSet, 2> sets_;
   int64_t started_ = 0, collected_ = 0;  // blocks; block b uses sets_[b % 2]
   int delivery_blocks_ = 0;
+  int tile_blocks_ = 0;  // deliver_tiles' grid: as many blocks as the SMs hold with their shared memory
 };
 
 // Each file that defines members of CudaBackend instantiates them for both accumulators.

@@ -6,6 +6,7 @@
 
 #include "kernels/cuda_backend.cuh"
 #include "kernels/cuda_backend.hpp"
+#include "kernels/tile_layout.hpp"
 #include "src/engine/host_machine.hpp"
 
 namespace eisim {
@@ -19,6 +20,10 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
     // While a fixed-total-number projection is built: its pairs' sort keys, twice.
     const double building = proj.rule == ConnectionRule::fixed_total_number ? 16.0 : 0.0;
     bytes += (4.0 + drawn + building) * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);
+    // Tiles: the index and the local targets, beside the targets while the index is made.
+    const TileGeometry tiles =
+        tile_geometry(spec, k, spec.populations[proj.post].size, expected_synapses(spec, k), options.delivery);
+    if (tiles.used()) bytes += 2.0 * expected_synapses(spec, k) + 4.0 * n_pre * (tiles.tiles + 1.0);
     if (spec.projections[k].plasticity) {  // weights, postsynaptic-major index (synapse, pre), traces
       const double n_post = static_cast<double>(spec.populations[spec.projections[k].post].size);
       bytes += (4.0 + 8.0 + 4.0) * expected_synapses(spec, k) + 8.0 * (n_post + 1.0) + 8.0 * n_pre + 12.0 * n_post;

@@ -149,6 +149,17 @@ std::vector<uint64_t> CudaBackend<Input>::synapse_counts() const {
 }
 
 template <typename Input>
+std::vector<ProjectionDelivery> CudaBackend<Input>::projection_delivery() const {
+  std::vector<ProjectionDelivery> out;
+  for (size_t k = 0; k < projections_.size(); ++k) {
+    const TileGeometry& tiles = projections_[k].tiles;
+    out.push_back(ProjectionDelivery{tiles.used() ? Delivery::tiles : Delivery::rows,
+                                     delivery_bytes_per_synapse(spec_, k, static_cast<double>(synapse_counts_[k]), tiles)});
+  }
+  return out;
+}
+
+template <typename Input>
 std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const {
   cuda_check(cudaStreamSynchronize(stream_), "finishing the started blocks");
   std::vector<uint64_t> steps;
@@ -169,7 +180,7 @@ std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const {
 template <typename Input>
 std::vector<float> CudaBackend<Input>::weights(int projection) const {
   if (plastic_of_projection_[projection] < 0) {
-    return std::vector<float>(projections_[projection].targets.size(),
+    return std::vector<float>(synapse_counts_[projection],
                               static_cast<float>(spec_.projections[projection].weight));
   }
   const DeviceBuffer<float>& weight = plastic_[plastic_of_projection_[projection]].weight;
@@ -184,6 +195,7 @@ std::vector<float> CudaBackend<Input>::weights(int projection) const {
   template const unsigned long long* CudaBackend<Input>::sort_on_device(unsigned long long*, size_t);  \
   template void CudaBackend<Input>::read_block(RecordSet&, BlockOutput&);                              \
   template std::vector<uint64_t> CudaBackend<Input>::synapse_counts() const;                           \
+  template std::vector<ProjectionDelivery> CudaBackend<Input>::projection_delivery() const;             \
   template SampledSynapses CudaBackend<Input>::sampled_synapses(int) const;                           \
   template std::vector<float> CudaBackend<Input>::weights(int) const;                                   \
   template std::vector<uint64_t> CudaBackend<Input>::steps_at_lower_bound() const;

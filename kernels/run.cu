@@ -12,6 +12,7 @@
 #include "kernels/plasticity.cuh"
 #include "kernels/recording.cuh"
 #include "kernels/spike_delivery.cuh"
+#include "kernels/tile_delivery.cuh"
 
 namespace eisim {
 namespace {
@@ -74,6 +75,10 @@ void CudaBackend<Input>::enqueue_delivery(int s, int64_t count, const RecordSet&
     launch_kernel("record_weights", kRecordBlocks, kThreads, stream_, cuda::record_weights, view, clock(), s);
   }
   const int populations = static_cast<int>(spec_.populations.size());
+  for (const cuda::TileGroup<Input>& group : tile_groups_) {
+    launch_kernel("deliver_tiles", tile_blocks_, cuda::kDeliveryThreads, stream_, cuda::deliver_tiles<Input>, group,
+                  clock(), s);
+  }
   for (const cuda::DeliveryGroup<Input>& group : delivery_groups_) {
     if (group.drawn) {
       launch_kernel("deliver_spikes", delivery_blocks_, cuda::kDeliveryThreads, stream_,

@@ -136,7 +136,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     } else {
       projections_.push_back(ProjectionState{DeviceBuffer<unsigned long long>(as_ull(c.row_start)),
                                              DeviceBuffer<uint32_t>(c.targets), longest_row(c.row_start),
-                                             DeviceBuffer<float>(c.weight), DeviceBuffer<uint16_t>(c.delay_steps)});
+                                             DeviceBuffer<float>(c.weight), DeviceBuffer<uint16_t>(c.delay_steps), {}, {}, {}});
     }
     synapse_counts_.push_back(projections_.back().targets.size());
   }
@@ -161,6 +161,7 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
     p.weight_overflow.zero();
     plastic_.push_back(std::move(p));
   }
+  for (size_t k = 0; k < spec.projections.size(); ++k) make_tiles(k);  // after the plastic ones' index
   for (const WeightRecordingSpec& w : spec.recording.weights) {
     const DeviceBuffer<unsigned long long>& starts = projections_[w.projection].row_start;
     std::vector<unsigned long long> row_start(starts.size());
@@ -199,7 +200,9 @@ CudaBackend<Input>::CudaBackend(const NetworkSpec& spec, const Network& net, con
   cuda_check(cudaGetDevice(&device), "cudaGetDevice");
   cuda_check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
   delivery_blocks_ = 8 * sms;
+  tile_blocks_ = 4 * sms;  // 48 KB of shared memory each, of an SM's 228
   make_delivery_groups();
+  make_tile_groups();
   make_postsynaptic_groups(sms);
   for (RecordSet& set : sets_) make_record_set(set);
   // The uploads and memsets above ran on the legacy stream: finish them before our stream starts.
@@ -340,7 +343,7 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_total_num
                   cuda::targets_of_keys, keys.data(), synapses, targets.data());
   }
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
-  return ProjectionState{std::move(row_start), std::move(targets), longest_row, {}, {}};
+  return ProjectionState{std::move(row_start), std::move(targets), longest_row, {}, {}, {}, {}, {}};
 }
 
 // Count, scan, fill: the host builder's rows (include/eisim/model/erdos_renyi.hpp), made on the device.
@@ -362,7 +365,7 @@ typename CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_erdos_ren
   launch_kernel("fill_rows", blocks_for(n_pre), kThreads, nullptr, cuda::fill_rows, rows, post.begin, post.end, n_pre,
                 row_start.data(), targets.data());
   cuda_check(cudaDeviceSynchronize(), "building connectivity on the GPU");
-  return ProjectionState{std::move(row_start), std::move(targets), longest_row, {}, {}};
+  return ProjectionState{std::move(row_start), std::move(targets), longest_row, {}, {}, {}, {}, {}};
 }
 
 // The postsynaptic-major index of a plastic projection's rows: count, scan, fill (connectivity_build.cuh).
@@ -459,6 +462,7 @@ void CudaBackend<Input>::make_delivery_groups() {
   int open[2] = {0, -1};            // the group being filled, of projections without and with drawn attributes
   for (size_t k = 0; k < spec_.projections.size(); ++k) {
     const ProjectionSpec& proj = spec_.projections[k];
+    if (projections_[k].tiles.used()) continue;  // make_tile_groups
     const PlasticState* plastic = plastic_of_projection_[k] >= 0 ? &plastic_[plastic_of_projection_[k]] : nullptr;
     // A plastic projection's weights are its own already, and its delay is constant (check_limits).
     const bool drawn = !plastic && (proj.draws_weights() || proj.draws_delays());
@@ -487,6 +491,73 @@ void CudaBackend<Input>::make_delivery_groups() {
         plastic ? plastic->y_post_decayed.data() : nullptr,
         plastic ? plastic->constants : PlasticityConstants{},
         plastic ? plastic->weight_overflow.data() : nullptr};
+  }
+}
+
+// Projection k's tile index, where tile_geometry gives it tiles; its local targets replace the targets.
+template <typename Input>
+void CudaBackend<Input>::make_tiles(size_t k) {
+  ProjectionState& rows = projections_[k];
+  const ProjectionSpec& proj = spec_.projections[k];
+  rows.tiles = tile_geometry(spec_, k, local_size(proj.post), static_cast<double>(synapse_counts_[k]), options_.delivery);
+  // The index counts from a row's start in 32 bits.
+  if (!rows.tiles.used() || rows.longest_row > UINT32_MAX) {
+    rows.tiles = TileGeometry{};
+    return;
+  }
+  const int n_pre = static_cast<int>(spec_.populations[proj.pre].size);
+  rows.tile_offset = DeviceBuffer<uint32_t>(static_cast<size_t>(n_pre) * (rows.tiles.tiles + 1));
+  rows.local = DeviceBuffer<uint16_t>(std::max<size_t>(rows.targets.size(), 1));
+  if (n_pre > 0) {
+    launch_kernel("index_tiles", static_cast<unsigned int>((static_cast<int64_t>(n_pre) + kThreads - 1) / kThreads),
+                  kThreads, nullptr, cuda::index_tiles, n_pre, rows.row_start.data(), rows.targets.data(),
+                  rows.tiles.tiles, rows.tiles.shift, rows.tile_offset.data(), rows.local.data());
+  }
+  cuda_check(cudaDeviceSynchronize(), "indexing tiles");
+  rows.targets = DeviceBuffer<uint32_t>();
+}
+
+// The projection views deliver_tiles reads, in groups. A tile's rows are shared among `parts` blocks
+// where the group has fewer tiles than the launch has blocks, so that every block has work.
+template <typename Input>
+void CudaBackend<Input>::make_tile_groups() {
+  std::vector<std::vector<size_t>> members;
+  for (size_t k = 0; k < spec_.projections.size(); ++k) {
+    if (!projections_[k].tiles.used()) continue;
+    if (members.empty() || members.back().size() == cuda::kTileProjectionsPerLaunch) members.emplace_back();
+    members.back().push_back(k);
+  }
+  for (const std::vector<size_t>& group_members : members) {
+    unsigned long long tiles = 0;
+    for (size_t k : group_members) tiles += projections_[k].tiles.tiles;
+    const unsigned int parts = static_cast<unsigned int>(std::clamp<unsigned long long>(tile_blocks_ / tiles, 1, 64));
+    cuda::TileGroup<Input>& group = tile_groups_.emplace_back();
+    group.count = 0;
+    for (size_t k : group_members) {
+      const ProjectionSpec& proj = spec_.projections[k];
+      const ProjectionState& rows = projections_[k];
+      const MembraneState& post = membranes_[proj.post];
+      const size_t n_post = static_cast<size_t>(local_size(proj.post));
+      group.views[group.count++] = cuda::TileView<Input>{
+          exchanging() ? all_spike_list(proj.pre) : spike_list(proj.pre),
+          rows.row_start.data(),
+          rows.tile_offset.data(),
+          rows.local.data(),
+          rows.tiles.tiles,
+          rows.tiles.neurons,
+          rows.tiles.shift,
+          parts,
+          post.inputs.data() + static_cast<size_t>(channel_of_projection_[k]) * static_cast<size_t>(post.ring) * n_post,
+          static_cast<unsigned int>(post.ring),
+          post.ring_slot.data(),
+          static_cast<unsigned int>(n_post),
+          rows.tiles.first_delay,
+          rows.tiles.delay_slots,
+          rows.delays.size() > 0 ? rows.delays.data() : nullptr,
+          jump_of<Input>(proj.weight, proj.tau_syn),
+          rows.weights.size() > 0 ? rows.weights.data() : nullptr,
+          weight_fixed_scale(proj)};
+    }
   }
 }
 
@@ -556,6 +627,8 @@ std::unique_ptr<Backend> make_cuda_backend(const NetworkSpec& spec, const Networ
   template CudaBackend<Input>::~CudaBackend();                                                               \
   template void CudaBackend<Input>::make_record_set(RecordSet&);                                             \
   template void CudaBackend<Input>::make_exchange_buffers();                                                 \
+  template void CudaBackend<Input>::make_tiles(size_t);                                                      \
+  template void CudaBackend<Input>::make_tile_groups();                                                 \
   template cuda::SpikeSink CudaBackend<Input>::sink(int, const RecordSet&) const;                            \
   template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_on_device(size_t);                  \
   template CudaBackend<Input>::ProjectionState CudaBackend<Input>::build_erdos_renyi_on_device(size_t);      \

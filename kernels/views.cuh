@@ -196,6 +196,37 @@ struct DeliveryGroup {
 };
 static_assert(sizeof(DeliveryGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
 
+// A projection delivered by postsynaptic tiles (kernels/tile_layout.hpp): its rows, sorted by target,
+// cut where each tile of `tile_neurons` begins, and the targets as indices within their tile.
+template <typename Input>
+struct TileView {
+  SpikeList pre;
+  const unsigned long long* row_start;
+  const uint32_t* tile_offset;  // [row * (tiles + 1) + t]: where tile t begins, from the row's start
+  const uint16_t* local;        // per synapse: target - tile * tile_neurons
+  unsigned int tiles, tile_neurons, tile_shift;  // tile_neurons = 1 << tile_shift
+  unsigned int parts;  // blocks that share a tile's rows, each taking every parts-th spiking row
+  // As DeliveryView's; the tile accumulates arrival steps first_delay .. first_delay + delay_slots - 1.
+  Input* input;
+  unsigned int ring;
+  const int32_t* ring_slot;
+  unsigned int slot_size;
+  unsigned int first_delay, delay_slots;
+  const uint16_t* delays;  // per synapse, or null: every synapse's delay is first_delay
+  Input jump;
+  const float* weights;    // per synapse, or null: every synapse's jump is `jump`
+  double fixed_scale;
+};
+
+// Tile projections delivered by one launch: the blocks take (projection, tile, part) items in turn.
+constexpr int kTileProjectionsPerLaunch = 8;
+template <typename Input>
+struct TileGroup {
+  TileView<Input> views[kTileProjectionsPerLaunch];
+  int count;
+};
+static_assert(sizeof(TileGroup<FixedInput>) <= 4096, "kernel parameters are limited to 4 KB");
+
 // A plastic projection's postsynaptic side: its postsynaptic-major index, weights and presynaptic traces.
 struct PlasticView {
   SpikeList post;

@@ -122,6 +122,10 @@ TEST_F(CliUsage, AnUnknownFlagExits2NamingIt) {
 TEST_F(CliUsage, AValueOutsideAnOptionsChoicesExits2NamingIt) {
   expect_clean_failure(eisim("run " + quoted(canonical_config_path()) + " --backend gpu"), 2, {"--backend", "gpu"});
   expect_clean_failure(eisim("run " + quoted(canonical_config_path()) + " --mode turbo"), 2, {"--mode", "turbo"});
+  expect_clean_failure(eisim("run " + quoted(canonical_config_path()) + " --delivery columns"), 2, {"--delivery", "columns"});
+  // Tiles are the CUDA backend's; the CPU delivers along rows.
+  expect_clean_failure(eisim("run " + quoted(canonical_config_path()) + " --delivery tiles"), 2,
+                       {"--delivery tiles", "CPU", "--backend cuda"});
   expect_clean_failure(eisim("run"), 2, {"config"});  // the config is required
 }
 

@@ -44,6 +44,10 @@ TEST_F(Cli, RunWritesSummaryAndLoadableSpikes) {
   const auto& E = summary["populations"]["E"];
   EXPECT_EQ(E["n"], 800);
   for (const char* key : {"rate_hz", "cv_isi", "fano"}) EXPECT_TRUE(E[key].is_number()) << key;
+  // The CPU delivers along rows: 4 bytes a target, and 8 per row start (800 rows of about 80 synapses).
+  EXPECT_EQ(summary["delivery"]["E->E"]["layout"], "rows");
+  EXPECT_GT(summary["delivery"]["E->E"]["bytes_per_synapse"].get<double>(), 4.08);
+  EXPECT_LT(summary["delivery"]["E->E"]["bytes_per_synapse"].get<double>(), 4.12);
 
   const NpyFile times = read_npy(dir / "E_spike_times.npy");
   const NpyFile ids = read_npy(dir / "E_spike_ids.npy");

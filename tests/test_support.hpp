@@ -16,10 +16,12 @@
 namespace eisim::test_support {
 
 inline RecordedRun run_collecting(const NetworkSpec& spec, BackendKind backend = BackendKind::cpu,
-                                  AccumulationMode mode = AccumulationMode::deterministic) {
+                                  AccumulationMode mode = AccumulationMode::deterministic,
+                                  Delivery delivery = Delivery::rows) {
   RunOptions options;
   options.backend = backend;
   options.backend_options.mode = mode;
+  options.backend_options.delivery = delivery;
   return record_run(spec, options);
 }
 

@@ -37,6 +37,7 @@ struct SimulationArgs {
   std::string config;
   std::string backend;
   std::string mode = "deterministic";
+  std::string delivery = "rows";
   std::vector<std::string> overrides;
   int64_t seed = -1;
   int threads = 0;

@@ -18,6 +18,8 @@ void SimulationArgs::add_to(CLI::App* app, const std::string& default_backend) {
       ->check(CLI::IsMember({"cpu", "cuda"}));
   app->add_option("--mode", mode, "deterministic (CPU and GPU spikes identical) or fast (GPU float atomics)")
       ->check(CLI::IsMember({"deterministic", "fast"}));
+  app->add_option("--delivery", delivery, "rows, or tiles (CUDA: postsynaptic tiles where a projection suits them)")
+      ->check(CLI::IsMember({"rows", "tiles"}));
   app->add_option("--set", overrides, "override a value, e.g. --set N=20000 --set T=2000");
   app->add_option("--seed", seed, "random seed (overrides simulation.seed)")
       ->check(whole_number(0, uint64_t{1} << 53, "2^53"));
@@ -30,7 +32,7 @@ uint64_t SimulationArgs::fingerprint() const {
   std::ifstream file(config, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   for (const std::string& o : overrides) text += '\0' + o;
-  text += '\0' + backend + '\0' + mode + '\0' + std::to_string(seed);
+  text += '\0' + backend + '\0' + mode + '\0' + delivery + '\0' + std::to_string(seed);
   uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a: the same on every machine, unlike std::hash
   for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ull;
   return hash;
@@ -50,6 +52,7 @@ RunOptions SimulationArgs::options(const Communicator& ranks) const {
   o.threads = threads > 0 ? threads : std::max(1, cores / ranks.node_size());
   o.show_progress = !quiet;
   o.backend_options.mode = parse_mode(mode);
+  o.backend_options.delivery = parse_delivery(delivery);
   return o;
 }
 

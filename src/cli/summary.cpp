@@ -52,6 +52,12 @@ nlohmann::ordered_json make_summary(const NetworkSpec& spec, const RunReport& re
                      {"peak_rss_mb", seconds.peak_rss_mib}});
   }
   s["rank_seconds"] = ranks;
+  nlohmann::ordered_json delivery = nlohmann::ordered_json::object();
+  for (size_t k = 0; k < report.delivery.size(); ++k) {
+    delivery[spec.projections[k].name] = {{"layout", delivery_name(report.delivery[k].layout)},
+                                          {"bytes_per_synapse", report.delivery[k].bytes_per_synapse}};
+  }
+  s["delivery"] = delivery;
   s["rate_window_ms"] = spec.recording.rate_window_ms;
 
   const std::vector<int>& recorded = spec.recording.spike_populations;

@@ -39,6 +39,7 @@ class CpuBackend : public Backend {
   std::string device() const override;
   std::vector<float> weights(int projection) const override;
   std::vector<uint64_t> synapse_counts() const override;
+  std::vector<ProjectionDelivery> projection_delivery() const override;
   std::vector<uint64_t> steps_at_lower_bound() const override;
   SampledSynapses sampled_synapses(int recording) const override;
 

@@ -51,6 +51,15 @@ std::vector<uint64_t> CpuBackend::synapse_counts() const {
   return counts;
 }
 
+std::vector<ProjectionDelivery> CpuBackend::projection_delivery() const {
+  std::vector<ProjectionDelivery> out;
+  for (size_t k = 0; k < net_.projections.size(); ++k) {
+    const double synapses = static_cast<double>(net_.projections[k].synapse_count());
+    out.push_back(ProjectionDelivery{Delivery::rows, row_bytes_per_synapse(spec_, k, synapses)});
+  }
+  return out;
+}
+
 SampledSynapses CpuBackend::sampled_synapses(int recording) const {
   const WeightRecordingSpec& w = spec_.recording.weights[recording];
   const RankWeightSample& sample = weight_samples_[recording];

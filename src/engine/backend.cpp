@@ -44,6 +44,15 @@ AccumulationMode parse_mode(const std::string& name) {
   throw UsageError("--mode " + name + ": unknown mode (known: deterministic, fast)");
 }
 
+const char* delivery_name(Delivery delivery) { return delivery == Delivery::rows ? "rows" : "tiles"; }
+
+Delivery parse_delivery(const std::string& name) {
+  for (Delivery delivery : {Delivery::rows, Delivery::tiles}) {
+    if (name == delivery_name(delivery)) return delivery;
+  }
+  throw UsageError("--delivery " + name + ": unknown layout (known: rows, tiles)");
+}
+
 std::vector<int> incoming_projections(const NetworkSpec& spec, int post) {
   std::vector<int> incoming;
   for (size_t k = 0; k < spec.projections.size(); ++k) {

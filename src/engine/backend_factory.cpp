@@ -21,6 +21,9 @@ void require_meaningful_options(BackendKind kind, const BackendOptions& options)
     throw UsageError("--mode fast: the CPU backend is the deterministic reference and has no fast mode; "
                      "use --backend cuda for fast mode");
   }
+  if (kind == BackendKind::cpu && options.delivery == Delivery::tiles) {
+    throw UsageError("--delivery tiles: the CPU backend delivers along presynaptic rows only; use --backend cuda for tiles");
+  }
 }
 
 }  // namespace

@@ -53,6 +53,14 @@ PoissonCount poisson_input_count(const PoissonInputSpec& input, double dt) {
 
 double weight_fixed_scale(const ProjectionSpec& proj) { return kFixedPointOne / proj.tau_syn; }
 
+double row_bytes_per_synapse(const NetworkSpec& spec, size_t k, double synapses) {
+  if (!(synapses > 0)) return 0.0;
+  const ProjectionSpec& proj = spec.projections[k];
+  const double n_pre = static_cast<double>(spec.populations[proj.pre].size);
+  const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
+  return 8.0 * (n_pre + 1.0) / synapses + 4.0 + drawn;
+}
+
 int ring_slots(const NetworkSpec& spec, int population) {
   uint32_t slots = 1;
   for (int k : incoming_projections(spec, population)) {

@@ -75,6 +75,7 @@ nlohmann::ordered_json compare_backends(const NetworkSpec& spec, const RunOption
   RunOptions reference = other;
   reference.backend = BackendKind::cpu;
   reference.backend_options.mode = AccumulationMode::deterministic;  // the CPU has no other mode
+  reference.backend_options.delivery = Delivery::rows;                // nor another layout
   reference.out_dir.clear();
   RunOptions candidate = other;
   candidate.out_dir.clear();

@@ -78,6 +78,7 @@ RunReport run_simulation(const NetworkSpec& spec, const RunOptions& options, con
   report.mode = backend->mode();
   report.device = backend->device();
   report.projection_synapses = backend->synapse_counts();
+  report.delivery = backend->projection_delivery();
   for (uint64_t count : report.projection_synapses) report.synapses += count;
   progress.built(report.build_s, report.synapses);
 

@@ -56,9 +56,24 @@ enum class AccumulationMode { deterministic, fast };
 const char* mode_name(AccumulationMode mode);  // "deterministic", "fast"
 AccumulationMode parse_mode(const std::string& name);  // throws UsageError for any other name
 
+// How the CUDA backend lays out connectivity for delivery: presynaptic rows (every backend), or
+// postsynaptic tiles accumulated in shared memory where a projection suits them (kernels/tile_layout.hpp).
+enum class Delivery { rows, tiles };
+
+const char* delivery_name(Delivery delivery);  // "rows", "tiles"
+Delivery parse_delivery(const std::string& name);  // throws UsageError for any other name
+
+// How a backend delivers one projection's spikes, and the bytes of device or host memory its
+// connectivity takes per synapse (row starts, targets or tile indices, drawn weights and delays).
+struct ProjectionDelivery {
+  Delivery layout = Delivery::rows;
+  double bytes_per_synapse = 0.0;
+};
+
 struct BackendOptions {
   AccumulationMode mode = AccumulationMode::deterministic;
   int64_t block_steps = 100;  // most steps per start() call; the CUDA backend replays them as one graph
+  Delivery delivery = Delivery::rows;
   // The ranks that share the network (communicator.hpp), each computing its slice; null: one process.
   Communicator* ranks = nullptr;
 };
@@ -91,6 +106,8 @@ class Backend {
   virtual std::vector<uint64_t> steps_at_lower_bound() const = 0;
   // Synapses of every projection (a backend may have built some itself).
   virtual std::vector<uint64_t> synapse_counts() const = 0;
+  // How each projection is delivered, on this rank.
+  virtual std::vector<ProjectionDelivery> projection_delivery() const = 0;
   // The synapses that weight recording `recording` (of the spec's) samples (weight_sample,
   // backend_setup.hpp); on several ranks, on rank 0 (empty elsewhere).
   virtual SampledSynapses sampled_synapses(int recording) const = 0;

@@ -51,6 +51,7 @@ struct RunReport {
   double t_sim_ms = 0.0;     // the time simulated: T, or where the run was stopped
   uint64_t synapses = 0;
   std::vector<uint64_t> projection_synapses;  // per projection
+  std::vector<ProjectionDelivery> delivery;    // per projection, on rank 0
   std::vector<PopulationStatistics> populations;
   std::vector<uint64_t> steps_at_lower_bound;  // per population: neuron-steps the lower bound V_lb held
   std::vector<std::string> files;  // written into out_dir
