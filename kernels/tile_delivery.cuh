@@ -13,10 +13,11 @@ namespace eisim::cuda {
 
 constexpr unsigned int kWarp = 32;
 
-// Blocks take (projection, tile, part) items in turn. For an item a block zeroes the tile's
-// accumulators (neuron and arrival step), adds into them the tile's synapses of the spiking rows its
-// part takes (a warp per row, its lanes along the row's stretch in the tile), then adds each nonzero
-// sum to the input ring once. Several parts of a tile add to the ring with global atomics.
+// Blocks take (projection, tile, part) items in turn. For an item a block adds into its shared
+// accumulators (one per tile neuron and arrival step) the tile's synapses of the spiking rows its part
+// takes (a warp per row, its lanes along the row's stretch in the tile), then adds each nonzero sum to
+// the input ring once and zeroes it for the next item. Several parts of a tile add to the ring with
+// global atomics.
 template <typename Input>
 static __global__ void __launch_bounds__(kDeliveryThreads)
     deliver_tiles(const __grid_constant__ TileGroup<Input> group, const BlockClock* clock, int s) {
@@ -24,6 +25,10 @@ static __global__ void __launch_bounds__(kDeliveryThreads)
   const int parity = parity_of(step_of(clock, s));
   unsigned long long items = 0;
   for (int k = 0; k < group.count; ++k) items += static_cast<unsigned long long>(group.views[k].tiles) * group.views[k].parts;
+  if (blockIdx.x >= items) return;  // a block without items (the same for all its threads)
+  block_phases([&] {
+    for (unsigned int a = threadIdx.x; a < kTileAccumulators; a += blockDim.x) sum[a] = Input(0);
+  });
   for (unsigned long long item = blockIdx.x; item < items; item += gridDim.x) {
     int k = 0;
     unsigned long long local_item = item;
@@ -36,11 +41,7 @@ static __global__ void __launch_bounds__(kDeliveryThreads)
     const unsigned int part = static_cast<unsigned int>(local_item % v.parts);
     const unsigned int rows = v.pre.size(parity);
     if (part >= rows) continue;  // a part without rows this step (the same for the whole block)
-    const unsigned int accumulators = v.tile_neurons * v.delay_slots;
     block_phases(
-        [&] {
-          for (unsigned int a = threadIdx.x; a < accumulators; a += blockDim.x) sum[a] = Input(0);
-        },
         [&] {
           const uint32_t* spiking = v.pre.of(parity);
           const unsigned int warps = blockDim.x / kWarp, lane = threadIdx.x % kWarp;
@@ -58,9 +59,10 @@ static __global__ void __launch_bounds__(kDeliveryThreads)
         },
         [&] {
           const unsigned int now = v.ring > 1 ? static_cast<unsigned int>(v.ring_slot[s]) : 0;
-          for (unsigned int a = threadIdx.x; a < accumulators; a += blockDim.x) {
+          for (unsigned int a = threadIdx.x; a < v.tile_neurons * v.delay_slots; a += blockDim.x) {
             const Input value = sum[a];
             if (value == Input(0)) continue;
+            sum[a] = Input(0);
             // (step + delay) mod ring, with delay in [1, ring].
             const unsigned int q = now + v.first_delay + a / v.tile_neurons;
             const size_t neuron = (static_cast<size_t>(tile) << v.tile_shift) + a % v.tile_neurons;

@@ -135,7 +135,7 @@ TEST_F(Ranks, PlasticNetworkGivesTheSameWeightsOnOneToThreeGpuRanks) {
 // for CPU ranks, on the GPU for GPU ranks), drawn weights and delays, Poisson inputs keyed by the
 // neuron, exact integration and refractoriness.
 constexpr const char* kMicrocircuit = "configs/microcircuit.json";
-constexpr const char* kMicrocircuitSets = "--set scale=0.02 --set T=150 --set burn_in=0";
+constexpr const char* kMicrocircuitSets = "--set scale=0.02 --set T=100 --set burn_in=0";
 
 TEST_F(Ranks, MicrocircuitGivesTheSameSpikesOnOneToThreeCpuRanks) {
   expect_same_files_on_any_number_of_ranks(kMicrocircuit, kMicrocircuitSets, Engine::cpu, 1);
