@@ -16,7 +16,7 @@ double estimate_device_bytes(const NetworkSpec& spec, const BackendOptions& opti
   for (size_t k = 0; k < spec.projections.size(); ++k) {
     const double n_pre = static_cast<double>(spec.populations[spec.projections[k].pre].size);
     const ProjectionSpec& proj = spec.projections[k];
-    const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
+    const double drawn = drawn_bytes_per_synapse(proj);
     // While a fixed-total-number projection is built: its pairs' sort keys, twice.
     const double building = proj.rule == ConnectionRule::fixed_total_number ? 16.0 : 0.0;
     bytes += (4.0 + drawn + building) * expected_synapses(spec, k) + 8.0 * (n_pre + 1.0);

@@ -53,12 +53,15 @@ PoissonCount poisson_input_count(const PoissonInputSpec& input, double dt) {
 
 double weight_fixed_scale(const ProjectionSpec& proj) { return kFixedPointOne / proj.tau_syn; }
 
+double drawn_bytes_per_synapse(const ProjectionSpec& proj) {
+  return (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
+}
+
 double row_bytes_per_synapse(const NetworkSpec& spec, size_t k, double synapses) {
   if (!(synapses > 0)) return 0.0;
   const ProjectionSpec& proj = spec.projections[k];
   const double n_pre = static_cast<double>(spec.populations[proj.pre].size);
-  const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
-  return 8.0 * (n_pre + 1.0) / synapses + 4.0 + drawn;
+  return 8.0 * (n_pre + 1.0) / synapses + 4.0 + drawn_bytes_per_synapse(proj);
 }
 
 int ring_slots(const NetworkSpec& spec, int population) {

@@ -75,7 +75,7 @@ HostMemoryEstimate estimate_host_memory(BackendKind kind, const NetworkSpec& spe
     const double synapses = expected_synapses(spec, k);
     const double n_pre = static_cast<double>(spec.populations[proj.pre].size);
     const double n_post = static_cast<double>(spec.populations[proj.post].size);
-    const double drawn = (proj.draws_weights() ? 4.0 : 0.0) + (proj.draws_delays() ? 2.0 : 0.0);
+    const double drawn = drawn_bytes_per_synapse(proj);
     // Targets twice while chunks are laid out (or sources + targets when transposing; (pre, post) pairs
     // and targets for the total-number rule), row starts once.
     const double building = proj.rule == ConnectionRule::fixed_total_number ? 12.0 : 8.0;

@@ -39,8 +39,11 @@ float external_current_at(const PopulationSpec& pop, double dt, int64_t step);
 // The jump J / tau_syn of a projection's spikes, in the fixed point of model/synapse.hpp.
 int64_t jump_fixed(const ProjectionSpec& proj);
 
+// Bytes per synapse of a projection's drawn weights (4, where it draws them) and delays (2).
+double drawn_bytes_per_synapse(const ProjectionSpec& proj);
+
 // Bytes per synapse of projection k's rows, for `synapses` of them: row starts (8 bytes per
-// presynaptic neuron), targets (4) and drawn weights (4) and delays (2).
+// presynaptic neuron), targets (4) and the drawn weights and delays.
 double row_bytes_per_synapse(const NetworkSpec& spec, size_t k, double synapses);
 
 // 2^32 / tau_syn: turns a synapse's own weight J into its fixed-point jump (weight_jump_fixed).
